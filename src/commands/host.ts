@@ -1,0 +1,74 @@
+// What the namespace/workload commands need from the outside world, as small interfaces: the window
+// (messages, quick picks, progress, clipboard), the audit log, the settings and the kube clients. The
+// handlers never import `vscode`, so unit tests drive them with a scripted host and a fake cluster, and
+// the extension-host tests with the real kube layer. `vscodeHost.ts` is the real window.
+import type { KubeClients, WorkloadKind } from '../kube/types';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface PickItem<T> {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  /** Pre-selected in a multi-select pick. */
+  readonly picked?: boolean;
+  readonly value: T;
+}
+
+export interface PickOptions {
+  readonly title: string;
+  readonly placeHolder?: string;
+}
+
+export interface ProgressReporter {
+  report(message: string, increment?: number): void;
+}
+
+export interface CommandHost {
+  /** A notification (or a modal dialog); resolves to the chosen action, undefined when dismissed/cancelled. */
+  showMessage(severity: Severity, message: string, options: { modal?: boolean; detail?: string }, ...actions: string[]): Promise<string | undefined>;
+  pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined>;
+  pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined>;
+  /** A cancellable progress notification; `signal` aborts when the user presses Cancel. */
+  withProgress<R>(title: string, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R>;
+  copyToClipboard(text: string): Promise<void>;
+}
+
+/** The audit trail: a LogOutputChannel satisfies it. Everything that changed the cluster goes here. */
+export interface AuditLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** Reveal the log (only when the user asks: "Show Log"). */
+  show?(preserveFocus?: boolean): void;
+}
+
+export interface CommandSettings {
+  /** Most requests in flight at once when a command has many targets (`ambient.concurrency`). */
+  readonly concurrency: number;
+  /** Server-side dry run (`dryRun=All`) for every write (`ambient.dryRun`). */
+  readonly dryRun: boolean;
+  /** Kinds that Restart Workloads restarts (`ambient.restart.kinds`). */
+  readonly restartKinds: readonly WorkloadKind[];
+  /** How long to follow rollouts after a restart before reporting "not ready" (`ambient.restart.rolloutTimeoutSeconds`). */
+  readonly rolloutTimeoutSeconds: number;
+  /** Ask before restarting a namespace's workloads (`ambient.restart.confirm`). */
+  readonly confirmRestart: boolean;
+}
+
+export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
+  concurrency: 8,
+  dryRun: false,
+  restartKinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
+  rolloutTimeoutSeconds: 300,
+  confirmRestart: true,
+};
+
+export interface CommandDeps {
+  readonly kube: Pick<KubeClients, 'state' | 'client'>;
+  readonly host: CommandHost;
+  readonly log: AuditLog;
+  readonly settings: () => CommandSettings;
+  /** How often rollouts are re-read while following them (tests shorten it). */
+  readonly rolloutPollMs?: number;
+}
