@@ -1,7 +1,7 @@
 // One build for both sides: the extension (Node, CommonJS, `vscode` external) and the webview apps
 // (browser, IIFE). `--tests` also bundles the extension-host test suite; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,12 +38,15 @@ if (Object.keys(presentApps).length > 0) {
 }
 
 if (withTests) {
+  // The mocha runner plus every suite beside it: index.js loads all *.test.js it finds in its folder.
+  const suites = readdirSync('test/integration').filter((name) => name.endsWith('.test.ts'));
   builds.push({
     ...common,
     sourcemap: true,
     minify: false,
-    entryPoints: { 'test/integration/index': 'test/integration/index.ts' },
-    outdir: 'dist',
+    entryPoints: ['test/integration/index.ts', ...suites.map((name) => `test/integration/${name}`)],
+    outbase: 'test/integration',
+    outdir: 'dist/test/integration',
     platform: 'node',
     format: 'cjs',
     target: 'node22',

@@ -1,0 +1,4 @@
+export declare const projectRoot: string;
+export declare function nodePackageDir(): string;
+export declare function projectNodeBin(): string;
+export declare function envWithProjectNode(extra?: Record<string, string>): NodeJS.ProcessEnv;

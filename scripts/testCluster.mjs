@@ -1,0 +1,56 @@
+// Runs the two-cluster test cluster (test/cluster/main.ts) as a child process group, for the test
+// runners and the demo. A process of its own: the cluster keeps serving while the caller blocks on
+// other work, and stopping its group stops everything it started.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { spawnGroup, waitFor } from './codeServer.mjs';
+import { envWithProjectNode, projectRoot } from './projectNode.mjs';
+
+export const clusterMain = join(projectRoot, 'test/cluster/main.ts');
+
+/** A free loopback port (the kernel picks one; we release it for the child to bind). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the test cluster writing its kubeconfig to `kubeconfigPath`, waits for its `ready` line.
+ * @returns {Promise<{kubeconfigPath: string, controlUrl: string, logFile: string, exited: Promise<unknown>, stop: () => Promise<void>}>}
+ */
+export async function startClusterProcess({ kubeconfigPath, logFile, controlPort, timeoutMs = 120_000 }) {
+  mkdirSync(dirname(kubeconfigPath), { recursive: true });
+  mkdirSync(dirname(logFile), { recursive: true });
+  const port = controlPort ?? (await freePort());
+  const tsx = join(projectRoot, 'node_modules/.bin/tsx');
+  const cluster = spawnGroup(tsx, [clusterMain, '--kubeconfig', kubeconfigPath, '--control-port', String(port)], {
+    env: envWithProjectNode(),
+    cwd: projectRoot,
+    logFile,
+  });
+  let exitedEarly;
+  void cluster.exited.then((result) => {
+    exitedEarly = result;
+  });
+  try {
+    await waitFor(
+      () => {
+        if (cluster.spawnError()) throw new Error(cluster.spawnError().message);
+        if (exitedEarly) throw new Error(`it exited (${exitedEarly.signal ?? `code ${exitedEarly.code}`})`);
+        return /\bready\b/i.test(cluster.tail());
+      },
+      { timeoutMs, describe: () => `no "ready" line within ${timeoutMs / 1000} s` },
+    );
+  } catch (error) {
+    await cluster.stop();
+    throw new Error(`the test cluster (${clusterMain}) did not start: ${error.message}\n--- its output (${logFile}) ---\n${cluster.tail()}`);
+  }
+  return { kubeconfigPath, controlUrl: `http://127.0.0.1:${port}`, logFile, exited: cluster.exited, stop: cluster.stop };
+}
