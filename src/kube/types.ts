@@ -65,6 +65,15 @@ export interface KubeconfigState {
   readonly files: readonly string[];
   /** Set when no usable kubeconfig exists (reason `no-kubeconfig` or `bad-kubeconfig`). */
   readonly problem?: { readonly reason: KubeErrorReason; readonly message: string };
+  /** Files that were skipped (malformed, unreadable) while others loaded: one sentence each, naming the file. */
+  readonly warnings?: readonly string[];
+}
+
+/** Where the kube layer reports what it does; the extension routes it to its LogOutputChannel. */
+export interface KubeLogger {
+  info(component: string, message: string): void;
+  warn(component: string, message: string): void;
+  error(component: string, message: string): void;
 }
 
 export interface ListOptions {
@@ -124,6 +133,8 @@ export interface ExecResult {
 export interface PortForwardHandle {
   /** A local port on 127.0.0.1 forwarded to the pod's port. */
   readonly localPort: number;
+  /** The last failure of a forwarded connection (e.g. 403, pod gone): why a local connection was dropped. */
+  readonly lastError?: Error;
   close(): void;
 }
 
