@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
 
 export interface GroupProcess {
@@ -9,7 +10,11 @@ export declare function spawnGroup(
   command: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string; graceMs?: number },
-): GroupProcess & { onOutput(listener: (recent: string) => void): () => void };
+): GroupProcess & {
+  readonly child: ChildProcess;
+  spawnError(): Error | undefined;
+  onOutput(listener: (recent: string) => void): () => void;
+};
 
 export declare function waitFor<T>(
   check: () => T | Promise<T>,
@@ -36,6 +41,7 @@ export interface CodeServer {
   readonly dirs: CodeServerDirs;
   readonly logFile: string;
   readonly pid: number;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   tail(): string;
   stop(): Promise<void>;
 }

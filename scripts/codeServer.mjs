@@ -219,7 +219,16 @@ export async function startCodeServer({
   } catch (error) {
     return failWith(error.message);
   }
-  return { url, port: Number(new URL(url).port), dirs, logFile: dirs.logFile, pid: server.child.pid, tail: server.tail, stop: server.stop };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dirs,
+    logFile: dirs.logFile,
+    pid: server.child.pid,
+    exited: server.exited,
+    tail: server.tail,
+    stop: server.stop,
+  };
 }
 
 export function chromiumPath() {

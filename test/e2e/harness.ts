@@ -1,0 +1,173 @@
+// Shared helpers for the UI tests (test/e2e/*.e2e.ts): a fresh code-server + chromium per test, with the
+// extension installed from the VSIX (test/e2e/run.ts packages and installs it once, and starts the test
+// cluster), and the steps a user takes: open the Ambient Mesh view, expand a tree item, run a palette
+// command, look at the result. Every step should end with `wb.screenshot('<step>')`: the pictures land
+// in .test-output/screenshots/<test>/NN-<step>.png, and a passing test on an empty screen proves nothing.
+//
+//   import { withWorkbench } from './harness';
+//   test('lists the clusters', () => withWorkbench('explorer', async (wb) => {
+//     await wb.openAmbientMeshView();
+//     await wb.treeItem(/cluster-1/).waitFor();
+//     await wb.screenshot('clusters-listed');
+//   }));
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium, startCodeServer } from '../../scripts/codeServer.mjs';
+import type { CodeServer } from '../../scripts/codeServer.mjs';
+import { projectRoot } from '../../scripts/projectNode.mjs';
+
+export const screenshotsDir = join(projectRoot, '.test-output/screenshots');
+export const e2eOutputDir = join(projectRoot, '.test-output/e2e');
+/** How long a single UI step may take before it fails with the locator it was waiting for. */
+export const STEP_TIMEOUT_MS = 20_000;
+
+/** What test/e2e/run.ts hands every UI test through the environment. */
+export interface E2eEnvironment {
+  /** Extensions folder with the packaged extension installed. */
+  readonly extensionsDir: string;
+  readonly kubeconfig: string;
+  readonly controlUrl: string;
+  readonly kubectl: string;
+}
+
+export function e2eEnvironment(): E2eEnvironment {
+  const { AMBIENT_E2E_EXTENSIONS_DIR, KUBECONFIG, AMBIENT_TEST_CONTROL_URL, AMBIENT_TEST_KUBECTL } = process.env;
+  if (!AMBIENT_E2E_EXTENSIONS_DIR || !KUBECONFIG || !AMBIENT_TEST_CONTROL_URL || !AMBIENT_TEST_KUBECTL) {
+    throw new Error('UI tests run through `npm run test:ui` (test/e2e/run.ts), which packages the extension and starts the test cluster');
+  }
+  return {
+    extensionsDir: AMBIENT_E2E_EXTENSIONS_DIR,
+    kubeconfig: KUBECONFIG,
+    controlUrl: AMBIENT_TEST_CONTROL_URL,
+    kubectl: AMBIENT_TEST_KUBECTL,
+  };
+}
+
+const run = promisify(execFile);
+
+export class Workbench {
+  private step = 0;
+
+  constructor(
+    readonly name: string,
+    readonly page: Page,
+    readonly browser: BrowserContext,
+    readonly server: CodeServer,
+    readonly env: E2eEnvironment,
+  ) {}
+
+  /** Saves .test-output/screenshots/<test>/NN-<step>.png and returns its path. */
+  async screenshot(step: string): Promise<string> {
+    this.step += 1;
+    const file = join(screenshotsDir, this.name, `${String(this.step).padStart(2, '0')}-${step}.png`);
+    await this.page.screenshot({ path: file, timeout: STEP_TIMEOUT_MS });
+    return file;
+  }
+
+  /** Clicks the "Ambient Mesh" activity bar entry (unless already open) and waits for its Clusters view. */
+  async openAmbientMeshView(): Promise<Locator> {
+    const entry = this.page.locator('.activitybar').getByRole('tab', { name: /Ambient Mesh/ });
+    await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
+    if ((await entry.getAttribute('aria-selected')) !== 'true') await entry.click();
+    const view = this.page.locator('.sidebar .pane').filter({ has: this.page.locator('.pane-header', { hasText: /Clusters/i }) });
+    await view.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    return view.first();
+  }
+
+  /** A tree item anywhere in the workbench, by its accessible name (label, description, tooltip). */
+  treeItem(name: string | RegExp): Locator {
+    return this.page.getByRole('treeitem', { name });
+  }
+
+  /** Expands a collapsed tree item (a no-op when already expanded). */
+  async expand(item: Locator): Promise<void> {
+    await item.waitFor({ timeout: STEP_TIMEOUT_MS });
+    if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
+    await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
+      timeout: STEP_TIMEOUT_MS,
+    });
+  }
+
+  /** Runs a command from the palette by its title, as a user types it (F1, title, Enter). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, timeout: STEP_TIMEOUT_MS }).catch(() => {});
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await input.fill(`>${title}`);
+    await this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title })
+      .first()
+      .waitFor({ timeout: STEP_TIMEOUT_MS });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The open notification toasts' text (for messages a command shows). */
+  notifications(): Locator {
+    return this.page.locator('.notifications-toasts .notification-list-item-message');
+  }
+
+  /** kubectl 1.35 against the test cluster, to check an effect the way a user would. */
+  async kubectl(args: readonly string[], context?: string): Promise<string> {
+    const contextArgs = context ? ['--context', context] : [];
+    const { stdout } = await run(this.env.kubectl, ['--kubeconfig', this.env.kubeconfig, ...contextArgs, ...args], {
+      timeout: 30_000,
+    });
+    return stdout;
+  }
+}
+
+/** Starts code-server (extension installed, KUBECONFIG = test cluster) and chromium, opens the workbench. */
+export async function startWorkbench(name: string): Promise<Workbench> {
+  const env = e2eEnvironment();
+  const dataDir = join(e2eOutputDir, name);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(join(screenshotsDir, name), { recursive: true, force: true });
+  const workspace = join(dataDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  const server = await startCodeServer({
+    dataDir,
+    extensionsDir: env.extensionsDir,
+    env: { KUBECONFIG: env.kubeconfig, AMBIENT_TEST_CONTROL_URL: env.controlUrl, AMBIENT_TEST_KUBECTL: env.kubectl },
+  });
+  let browser: BrowserContext | undefined;
+  try {
+    browser = await launchChromium({ profileDir: join(dataDir, 'chromium') });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+    return new Workbench(name, page, browser, server, env);
+  } catch (error) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw new Error(`the workbench did not open (code-server log: ${server.logFile}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Runs `body` against a fresh workbench. On failure it saves a `failure` screenshot and keeps
+ * .test-output/e2e/<test>/ (code-server.log among it); on success that folder is removed. Screenshots
+ * are always kept.
+ */
+export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
+  const wb = await startWorkbench(name);
+  let failed = true;
+  try {
+    await body(wb);
+    failed = false;
+  } catch (error) {
+    const shot = await wb.screenshot('failure').catch(() => undefined);
+    const kept = [shot, wb.server.logFile].filter(Boolean).join(', ');
+    throw new Error(`${(error as Error).message}\n(kept: ${kept})`, { cause: error });
+  } finally {
+    await wb.browser.close().catch(() => {});
+    await wb.server.stop();
+    if (!failed) rmSync(join(e2eOutputDir, name), { recursive: true, force: true });
+  }
+}
