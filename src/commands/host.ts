@@ -71,4 +71,6 @@ export interface CommandDeps {
   readonly settings: () => CommandSettings;
   /** How often rollouts are re-read while following them (tests shorten it). */
   readonly rolloutPollMs?: number;
+  /** How long to let istio-cni capture running pods after enrolling before offering a restart (default 5 s). */
+  readonly captureSettleMs?: number;
 }

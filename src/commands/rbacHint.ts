@@ -28,7 +28,7 @@ function errorMessage(error: unknown): string {
 
 /** The API server's Status message names the authenticated user (`User "viewer" cannot patch ...`). */
 function userFromMessage(message: string): string | undefined {
-  return /User "([^"]+)"/.exec(message)?.[1];
+  return /user "([^"]+)"/i.exec(message)?.[1];
 }
 
 function where(request: WriteRequest): string {

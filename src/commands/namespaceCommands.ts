@@ -1,0 +1,324 @@
+// Enroll in Ambient, Remove from Ambient, Restart Workloads, Enroll in Ambient on Clusters…: the handlers,
+// written against CommandDeps (no `vscode`), so unit tests script the window and fake the cluster.
+// Each returns its report, which the extension-host tests check against kubectl.
+import type { V1Namespace, WorkloadKind } from '../kube/types';
+import { captureState, podFacts } from '../mesh/dataplane';
+import { DATAPLANE_MODE_LABEL } from '../mesh/labels';
+import { runBatch } from './batch';
+import type { CommandDeps } from './host';
+import type { EnrollStep, LabelPatch, Labels, NamespaceRef, UnenrollStep, WorkloadRef } from './namespacePlan';
+import { describeWorkload, namespaceKey, planEnroll, planRestart, planUnenroll, sidecarConflicts } from './namespacePlan';
+import { describeWriteFailure } from './rbacHint';
+import type { CommandReport, OutcomeWords, TargetResult } from './report';
+import { presentReport } from './report';
+import { restartAndFollow, userOf } from './workloadRestart';
+
+export const ENROLL_WORDS: OutcomeWords = {
+  done: 'enrolled',
+  'dry-run': 'would be enrolled',
+  unchanged: 'already ambient',
+  'not-ready': 'not ready',
+  restarted: 'restarted',
+  failed: 'failed',
+  'not-started': 'not started (cancelled)',
+};
+
+export const UNENROLL_WORDS: OutcomeWords = {
+  ...ENROLL_WORDS,
+  done: 'removed from ambient',
+  'dry-run': 'would be removed from ambient',
+  unchanged: 'not enrolled',
+};
+
+export const RESTART_WORDS: OutcomeWords = {
+  done: 'restarted and ready',
+  'dry-run': 'would be restarted',
+  unchanged: 'unchanged',
+  'not-ready': 'restarted but not ready',
+  restarted: 'restarted (rollout not followed)',
+  failed: 'failed',
+  'not-started': 'not restarted (cancelled)',
+};
+
+export const REMOVE_SIDECAR_LABEL = 'Remove Sidecar Label and Enroll';
+export const ENROLL_KEEPING_SIDECAR = 'Enroll Anyway';
+export const RESTART_CONFIRM = 'Restart';
+export const RESTART_WORKLOADS_ACTION = 'Restart Workloads';
+
+export interface UncapturedPods {
+  readonly ref: NamespaceRef;
+  readonly pods: readonly string[];
+}
+
+export interface EnrollReport extends CommandReport {
+  /** Enrolled namespaces whose pods were still not captured a few seconds later (the Restart offer). */
+  readonly uncaptured: readonly UncapturedPods[];
+}
+
+type NamespaceLabels = Map<string, Map<string, Labels>>;
+
+/** One LIST per context gives the labels of every target (and which do not exist). */
+async function readNamespaceLabels(deps: CommandDeps, targets: readonly NamespaceRef[]): Promise<{ existing: NamespaceLabels; listFailures: Map<string, string> }> {
+  const existing: NamespaceLabels = new Map();
+  const listFailures = new Map<string, string>();
+  const contexts = [...new Set(targets.map((t) => t.context))];
+  await Promise.all(
+    contexts.map(async (context) => {
+      try {
+        const namespaces: V1Namespace[] = await deps.kube.client(context).listNamespaces();
+        existing.set(context, new Map(namespaces.map((ns) => [ns.metadata?.name ?? '', ns.metadata?.labels ?? {}])));
+      } catch (error) {
+        listFailures.set(context, error instanceof Error ? error.message : String(error));
+      }
+    }),
+  );
+  return { existing, listFailures };
+}
+
+function missingDetail(ref: NamespaceRef, listFailures: ReadonlyMap<string, string>): string {
+  return listFailures.get(ref.context) ?? `Namespace "${ref.namespace}" does not exist in context ${ref.context} (not created).`;
+}
+
+function describePatch(patch: LabelPatch): string {
+  return Object.entries(patch)
+    .map(([key, value]) => (value === null ? `removed ${key}` : `set ${key}=${value}`))
+    .join(', ');
+}
+
+/** PATCH one namespace's labels, write the audit line, and turn a failure into its sentence. */
+async function patchLabels(deps: CommandDeps, ref: NamespaceRef, patch: LabelPatch, dryRun: boolean): Promise<void> {
+  const body = JSON.stringify({ metadata: { labels: patch } });
+  const audit = `Audit: context=${ref.context} namespace/${ref.namespace} merge-patch ${body}${dryRun ? ' dryRun=All' : ''}`;
+  try {
+    const updated = await deps.kube.client(ref.context).patchNamespaceLabels(ref.namespace, patch, { dryRun });
+    const mode = updated.metadata?.labels?.[DATAPLANE_MODE_LABEL];
+    deps.log.info(`${audit} → ${dryRun ? 'accepted (dry run, nothing changed)' : 'applied'}; ${DATAPLANE_MODE_LABEL}=${mode ?? '(absent)'}`);
+  } catch (error) {
+    const why = describeWriteFailure(error, { context: ref.context, user: userOf(deps, ref.context), verb: 'patch', resource: 'namespaces', name: ref.namespace });
+    deps.log.error(`${audit} → failed: ${why}`);
+    throw new Error(why, { cause: error });
+  }
+}
+
+/** Run the planned label patches under a cancellable progress notification. */
+async function applyLabelPatches(
+  deps: CommandDeps,
+  title: string,
+  steps: readonly (EnrollStep | UnenrollStep)[],
+  describeDone: (step: Extract<EnrollStep | UnenrollStep, { kind: 'patch' }>) => string,
+  unchangedDetail: string,
+  listFailures: ReadonlyMap<string, string>,
+): Promise<{ results: TargetResult[]; cancelled: boolean }> {
+  const settings = deps.settings();
+  const patches = steps.filter((s): s is Extract<EnrollStep | UnenrollStep, { kind: 'patch' }> => s.kind === 'patch');
+  const batch = await deps.host.withProgress(title, (progress, signal) =>
+    runBatch(patches, (step) => patchLabels(deps, step.ref, step.patch, settings.dryRun), {
+      concurrency: settings.concurrency,
+      signal,
+      onSettled: (_o, settled) => progress.report(`${settled} of ${patches.length}`, 100 / Math.max(1, patches.length)),
+    }),
+  );
+  const byStep = new Map(batch.outcomes.map((o) => [o.target, o]));
+  const results = steps.map((step): TargetResult => {
+    const target = namespaceKey(step.ref);
+    if (step.kind === 'missing') return { ref: step.ref, target, outcome: 'failed', detail: missingDetail(step.ref, listFailures) };
+    if (step.kind !== 'patch') return { ref: step.ref, target, outcome: 'unchanged', detail: unchangedDetail };
+    const outcome = byStep.get(step)!;
+    if (outcome.status === 'failed') return { ref: step.ref, target, outcome: 'failed', detail: (outcome.error as Error).message };
+    if (outcome.status === 'not-started') return { ref: step.ref, target, outcome: 'not-started', detail: 'not patched: cancelled before its turn' };
+    if (settings.dryRun) return { ref: step.ref, target, outcome: 'dry-run', detail: `would ${describePatch(step.patch)}` };
+    return { ref: step.ref, target, outcome: 'done', detail: describeDone(step) };
+  });
+  return { results, cancelled: batch.cancelled };
+}
+
+function cancelledReport(title: string, targets: readonly NamespaceRef[], dryRun: boolean, why: string): CommandReport {
+  return {
+    title,
+    cancelled: true,
+    dryRun,
+    results: targets.map((ref) => ({ ref, target: namespaceKey(ref), outcome: 'not-started', detail: why })),
+  };
+}
+
+export async function enrollNamespaces(deps: CommandDeps, targets: readonly NamespaceRef[], title = 'Enroll in Ambient'): Promise<EnrollReport> {
+  const dryRun = deps.settings().dryRun;
+  const { existing, listFailures } = await readNamespaceLabels(deps, targets);
+
+  let removeSidecarLabels = false;
+  const conflicts = sidecarConflicts(targets, existing);
+  if (conflicts.length > 0) {
+    const which = conflicts.map((c) => `${namespaceKey(c.ref)} (${c.labels.map((l) => `${l.key}=${l.value}`).join(', ')})`).join(', ');
+    const choice = await deps.host.showMessage(
+      'warning',
+      `Sidecar injection is on in ${which}.`,
+      {
+        modal: true,
+        detail:
+          'Sidecar injection wins over ambient: new pods in these namespaces would get an injected sidecar and ztunnel would not capture them. ' +
+          'Remove the sidecar label as part of enrolling, so pods join ambient when they restart? Pods running now keep their sidecars until they are restarted.',
+      },
+      REMOVE_SIDECAR_LABEL,
+      ENROLL_KEEPING_SIDECAR,
+    );
+    if (choice === undefined) return { ...cancelledReport(title, targets, dryRun, 'not enrolled: cancelled at the sidecar warning'), uncaptured: [] };
+    removeSidecarLabels = choice === REMOVE_SIDECAR_LABEL;
+  }
+
+  const steps = planEnroll(targets, existing, { removeSidecarLabels });
+  const { results, cancelled } = await applyLabelPatches(
+    deps,
+    title,
+    steps,
+    (step) => {
+      const kept = step.kind === 'patch' && 'sidecarLabelsKept' in step ? step.sidecarLabelsKept : [];
+      const conflict = kept.length > 0 ? `; sidecar injection is still on (${kept.join(', ')}): new pods get sidecars, not ambient` : '';
+      return `${describePatch(step.patch)}${conflict}`;
+    },
+    `already has ${DATAPLANE_MODE_LABEL}=ambient`,
+    listFailures,
+  );
+  const report: CommandReport = { title, results, cancelled, dryRun };
+  presentReport(deps, report, ENROLL_WORDS);
+
+  const enrolled = results.filter((r) => r.outcome === 'done').map((r) => r.ref);
+  const uncaptured = enrolled.length > 0 ? await waitForCapture(deps, enrolled) : [];
+  if (uncaptured.length > 0) offerRestart(deps, uncaptured);
+  return { ...report, uncaptured };
+}
+
+/**
+ * istio-cni captures running pods shortly after the label lands; give it a few seconds, then list what is
+ * still outside (not captured, or still running a sidecar). Those need a restart.
+ */
+async function waitForCapture(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<UncapturedPods[]> {
+  const deadline = Date.now() + (deps.captureSettleMs ?? 5000);
+  for (;;) {
+    const found = await runBatch(
+      namespaces,
+      async (ref): Promise<UncapturedPods> => {
+        const pods = await deps.kube.client(ref.context).listPods(ref.namespace);
+        const outside = pods.map(podFacts).filter((pod) => {
+          const state = captureState(pod, true);
+          return state === 'notCaptured' || state === 'sidecar';
+        });
+        return { ref, pods: outside.map((p) => p.name) };
+      },
+      { concurrency: deps.settings().concurrency },
+    );
+    const remaining = found.outcomes.flatMap((o) => (o.status === 'succeeded' && o.value.pods.length > 0 ? [o.value] : []));
+    if (remaining.length === 0 || Date.now() >= deadline) return remaining;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function offerRestart(deps: CommandDeps, uncaptured: readonly UncapturedPods[]): void {
+  const podCount = uncaptured.reduce((n, u) => n + u.pods.length, 0);
+  const where = uncaptured.length === 1 ? namespaceKey(uncaptured[0].ref) : `${uncaptured.length} namespaces`;
+  deps.log.info(`Not captured after enrolling: ${uncaptured.map((u) => `${namespaceKey(u.ref)}: ${u.pods.join(', ')}`).join('; ')}`);
+  void deps.host
+    .showMessage('info', `${podCount} pod${podCount === 1 ? '' : 's'} in ${where} ${podCount === 1 ? 'is' : 'are'} not captured by ambient yet. Restart the workloads to capture them?`, {}, RESTART_WORKLOADS_ACTION)
+    .then((choice) => {
+      if (choice === RESTART_WORKLOADS_ACTION) void restartNamespaceWorkloads(deps, uncaptured.map((u) => u.ref));
+    });
+}
+
+export async function unenrollNamespaces(deps: CommandDeps, targets: readonly NamespaceRef[]): Promise<CommandReport> {
+  const title = 'Remove from Ambient';
+  const dryRun = deps.settings().dryRun;
+  const { existing, listFailures } = await readNamespaceLabels(deps, targets);
+  const steps = planUnenroll(targets, existing);
+  const { results, cancelled } = await applyLabelPatches(deps, title, steps, (step) => describePatch(step.patch), `has no ${DATAPLANE_MODE_LABEL} label`, listFailures);
+  const report: CommandReport = { title, results, cancelled, dryRun };
+  presentReport(deps, report, UNENROLL_WORDS);
+  return report;
+}
+
+const LISTERS: Readonly<Record<WorkloadKind, 'listDeployments' | 'listStatefulSets' | 'listDaemonSets'>> = {
+  Deployment: 'listDeployments',
+  StatefulSet: 'listStatefulSets',
+  DaemonSet: 'listDaemonSets',
+};
+
+/** The workloads of the configured kinds in each namespace; a namespace whose listing fails is a failed result. */
+async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<{ workloads: WorkloadRef[]; failures: TargetResult[] }> {
+  const kinds = deps.settings().restartKinds;
+  const jobs = namespaces.flatMap((ref) => kinds.map((kind) => ({ ref, kind })));
+  const batch = await runBatch(
+    jobs,
+    async ({ ref, kind }) => {
+      const items = await deps.kube.client(ref.context)[LISTERS[kind]](ref.namespace);
+      return items.map((w): WorkloadRef => ({ ...ref, kind, name: w.metadata?.name ?? '' }));
+    },
+    { concurrency: deps.settings().concurrency },
+  );
+  const workloads: WorkloadRef[] = [];
+  const failures: TargetResult[] = [];
+  for (const outcome of batch.outcomes) {
+    if (outcome.status === 'succeeded') workloads.push(...outcome.value);
+    else if (outcome.status === 'failed') {
+      const { ref, kind } = outcome.target;
+      failures.push({
+        ref,
+        target: namespaceKey(ref),
+        outcome: 'failed',
+        detail: `could not list ${kind}s: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`,
+      });
+    }
+  }
+  return { workloads: planRestart(workloads, kinds), failures };
+}
+
+export async function restartNamespaceWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<CommandReport> {
+  const title = 'Restart Workloads';
+  const settings = deps.settings();
+  const { workloads, failures } = await listWorkloads(deps, namespaces);
+  const where = namespaces.length === 1 ? `${namespaces[0].namespace} (${namespaces[0].context})` : `${namespaces.length} namespaces`;
+  if (workloads.length === 0 && failures.length === 0) {
+    const kinds = settings.restartKinds.map((k) => `${k}s`).join(', ');
+    void deps.host.showMessage('info', `Nothing to restart in ${where}: no ${kinds}.`, {});
+    return { title, results: [], cancelled: false, dryRun: settings.dryRun };
+  }
+  if (workloads.length > 0 && settings.confirmRestart) {
+    const shown = workloads.slice(0, 40).map((w) => (namespaces.length === 1 ? `${w.kind} ${w.name}` : describeWorkload(w)));
+    if (workloads.length > shown.length) shown.push(`… and ${workloads.length - shown.length} more`);
+    const choice = await deps.host.showMessage(
+      'warning',
+      `Restart ${workloads.length} workload${workloads.length === 1 ? '' : 's'} in ${where}?${settings.dryRun ? ' (dry run: nothing will change)' : ''}`,
+      { modal: true, detail: `Each rollout replaces its pods, like kubectl rollout restart:\n${shown.join('\n')}` },
+      RESTART_CONFIRM,
+    );
+    if (choice !== RESTART_CONFIRM) {
+      return {
+        title,
+        cancelled: true,
+        dryRun: settings.dryRun,
+        results: workloads.map((ref) => ({ ref, target: describeWorkload(ref), outcome: 'not-started', detail: 'not restarted: cancelled at the confirmation' })),
+      };
+    }
+  }
+  return restartWithProgress(deps, title, workloads, failures);
+}
+
+/** Restart Workload on one workload node: no confirmation, the user picked exactly this workload. */
+export async function restartWorkloads(deps: CommandDeps, workloads: readonly WorkloadRef[]): Promise<CommandReport> {
+  return restartWithProgress(deps, workloads.length === 1 ? 'Restart Workload' : 'Restart Workloads', workloads, []);
+}
+
+async function restartWithProgress(deps: CommandDeps, title: string, workloads: readonly WorkloadRef[], failures: readonly TargetResult[]): Promise<CommandReport> {
+  const dryRun = deps.settings().dryRun;
+  const { results, cancelled } =
+    workloads.length === 0 ? { results: [], cancelled: false } : await deps.host.withProgress(title, (progress, signal) => restartAndFollow(deps, workloads, progress, signal));
+  const report: CommandReport = { title, results: [...failures, ...results], cancelled, dryRun };
+  presentReport(deps, report, RESTART_WORDS);
+  return report;
+}
+
+/**
+ * Enroll in Ambient on Clusters…: the same namespace names on every chosen context, in one action. A
+ * context where a namespace does not exist gets a failed result saying so; nothing is created.
+ */
+export async function enrollAcrossClusters(deps: CommandDeps, contexts: readonly string[], namespaceNames: readonly string[]): Promise<EnrollReport> {
+  const targets = contexts.flatMap((context) => namespaceNames.map((namespace) => ({ context, namespace })));
+  return enrollNamespaces(deps, targets, 'Enroll in Ambient on Clusters');
+}

@@ -1,0 +1,32 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyPodIdentity } from '../../../src/commands/identity';
+import { fixture } from './fakes';
+
+describe('Copy SPIFFE ID', () => {
+  it('copies spiffe://<trust domain>/ns/<ns>/sa/<service account> with the meshConfig trust domain', async () => {
+    const f = fixture(['cluster-1']);
+    const cluster = f.clusters.get('cluster-1')!;
+    cluster.meshConfig = 'defaultConfig:\n  trustDomain: nested.example\ntrustDomain: corp.example\n';
+    cluster.addPod('finance', 'curl-1');
+    const id = await copyPodIdentity(f.deps, { context: 'cluster-1', namespace: 'finance', pod: 'curl-1' });
+    assert.equal(id, 'spiffe://corp.example/ns/finance/sa/curl-1-sa');
+    assert.equal(f.host.clipboard, id);
+    assert.equal(f.host.messages[0].message, `Copied ${id}`);
+  });
+
+  it('falls back to cluster.local without an istio ConfigMap, and uses the node\'s service account', async () => {
+    const f = fixture(['cluster-1']);
+    const id = await copyPodIdentity(f.deps, { context: 'cluster-1', namespace: 'accounts', pod: 'x' }, 'accounts-sa');
+    assert.equal(id, 'spiffe://cluster.local/ns/accounts/sa/accounts-sa');
+  });
+
+  it('says so when the pod is gone, copying nothing', async () => {
+    const f = fixture(['cluster-1']);
+    const id = await copyPodIdentity(f.deps, { context: 'cluster-1', namespace: 'accounts', pod: 'gone' });
+    assert.equal(id, undefined);
+    assert.equal(f.host.clipboard, '');
+    assert.equal(f.host.messages[0].severity, 'error');
+    assert.match(f.host.messages[0].message, /Pod "gone" no longer exists/);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickNamespaceNames, refsFromArgs } from '../../../src/commands/pickers';
+import { fixture } from './fakes';
+
+describe('targets from tree nodes', () => {
+  it('a multi-selection (second argument) wins over the clicked node', () => {
+    const clicked = { context: 'cluster-1', namespace: 'finance' };
+    const selected = [clicked, { context: 'cluster-1', namespace: 'accounts' }];
+    assert.deepEqual(refsFromArgs([clicked, selected], asNamespaceRef), selected);
+    assert.deepEqual(refsFromArgs([clicked], asNamespaceRef), [clicked]);
+    assert.deepEqual(refsFromArgs([], asNamespaceRef), []);
+  });
+
+  it('reads namespace, workload and pod nodes by their contextValue base', () => {
+    assert.deepEqual(asNamespaceRef({ contextValue: 'namespace+ambient', context: 'cluster-1', name: 'finance' }), { context: 'cluster-1', namespace: 'finance' });
+    assert.deepEqual(asWorkloadRef({ contextValue: 'workload+deployment', context: 'c', namespace: 'finance', kind: 'Deployment', name: 'curl' }), {
+      context: 'c',
+      namespace: 'finance',
+      kind: 'Deployment',
+      name: 'curl',
+    });
+    assert.equal(asWorkloadRef({ context: 'c', namespace: 'n', kind: 'Job', name: 'x' }), undefined, 'only restartable kinds');
+    assert.deepEqual(asPodRef({ contextValue: 'pod+captured', context: 'c', namespace: 'n', name: 'curl-1' }), { context: 'c', namespace: 'n', pod: 'curl-1' });
+    assert.equal(asNamespaceRef({ contextValue: 'context+current', context: 'c', name: 'c' }), undefined);
+  });
+});
+
+describe('palette picks', () => {
+  it('without a node, asks for a context and then offers only the namespaces the command applies to', async () => {
+    const f = fixture();
+    f.clusters.get('cluster-2')!.addNamespace('finance').addNamespace('accounts', { 'istio.io/dataplane-mode': 'ambient' }).addNamespace('bookinfo', { 'istio-injection': 'enabled' });
+    f.host.pickOneAnswers.push('cluster-2');
+    f.host.pickManyAnswers.push((items) => items.map((i) => i.value));
+    const targets = await namespaceTargets(f.deps, [], 'Enroll in Ambient', 'notAmbient');
+    assert.deepEqual(f.host.picks[0], { title: 'Enroll in Ambient', labels: ['cluster-1', 'cluster-2'] });
+    assert.deepEqual(f.host.picks[1].labels, ['bookinfo', 'finance'], 'ambient namespaces are not offered for enrolling');
+    assert.deepEqual(targets, [
+      { context: 'cluster-2', namespace: 'bookinfo' },
+      { context: 'cluster-2', namespace: 'finance' },
+    ]);
+  });
+
+  it('dismissing a pick returns no targets', async () => {
+    const f = fixture();
+    assert.equal(await namespaceTargets(f.deps, [], 'Restart Workloads', 'any'), undefined);
+  });
+
+  it('across clusters, each namespace name says where it exists', async () => {
+    const f = fixture();
+    f.clusters.get('cluster-1')!.addNamespace('finance').addNamespace('accounts');
+    f.clusters.get('cluster-2')!.addNamespace('finance');
+    f.host.pickManyAnswers.push((items) => items.map((i) => i.value));
+    const names = await pickNamespaceNames(f.deps, ['cluster-1', 'cluster-2'], 'Enroll');
+    assert.deepEqual(names, ['accounts', 'finance']);
+  });
+});
