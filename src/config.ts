@@ -1,0 +1,41 @@
+// The one typed accessor for `ambient.*` settings. Each key here is declared in package.json
+// (`contributes.configuration`) with the same default; add a key in both places.
+import * as vscode from 'vscode';
+
+export const CONFIG_SECTION = 'ambient';
+
+export interface AmbientSettings {
+  /** Namespaces treated as system namespaces (hidden by `explorer.hideSystemNamespaces`, not counted). */
+  'explorer.systemNamespaces': string[];
+  'explorer.hideSystemNamespaces': boolean;
+  /** Show only namespaces enrolled in ambient (the filter button in the Clusters view title). */
+  'explorer.showOnlyAmbient': boolean;
+  /** Milliseconds to gather watch events before the tree redraws. */
+  'explorer.refreshDelayMs': number;
+}
+
+export const SETTING_DEFAULTS: AmbientSettings = {
+  'explorer.systemNamespaces': ['kube-system', 'kube-public', 'kube-node-lease'],
+  'explorer.hideSystemNamespaces': true,
+  'explorer.showOnlyAmbient': false,
+  'explorer.refreshDelayMs': 100,
+};
+
+export function setting<K extends keyof AmbientSettings>(key: K): AmbientSettings[K] {
+  return vscode.workspace.getConfiguration(CONFIG_SECTION).get<AmbientSettings[K]>(key, SETTING_DEFAULTS[key]);
+}
+
+export async function updateSetting<K extends keyof AmbientSettings>(
+  key: K,
+  value: AmbientSettings[K],
+  target: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
+): Promise<void> {
+  await vscode.workspace.getConfiguration(CONFIG_SECTION).update(key, value, target);
+}
+
+/** Calls `listener` when any of `keys` changes. */
+export function onDidChangeSetting(keys: readonly (keyof AmbientSettings)[], listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (keys.some((key) => event.affectsConfiguration(`${CONFIG_SECTION}.${key}`))) listener();
+  });
+}

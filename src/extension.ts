@@ -1,0 +1,65 @@
+// Composition root: build the services, wire them together, push every disposable. Nothing else here.
+import * as vscode from 'vscode';
+import { onDidChangeSetting, setting } from './config';
+import { createKubeClients } from './kube/kubeClients';
+import { kubeLogger, logDisposable, logger } from './log';
+import { MeshModel } from './mesh/meshModel';
+import { ClustersTreeProvider } from './views/clustersTreeProvider';
+import { CLUSTERS_VIEW_ID, ONLY_AMBIENT_CONTEXT_KEY } from './views/commandIds';
+import { NamespaceDecorationProvider } from './views/decorations';
+import { registerExplorerCommands } from './views/explorerCommands';
+import type { ExplorerNode } from './views/explorerNode';
+import { ClustersStatusBar } from './views/statusBar';
+
+/** What `activate` returns: the extension-host tests reach the live tree through it. */
+export interface AmbientMeshApi {
+  readonly model: MeshModel;
+  readonly clusters: ClustersTreeProvider;
+  readonly clustersView: vscode.TreeView<ExplorerNode>;
+}
+
+export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
+  context.subscriptions.push(logDisposable);
+  const log = logger('extension');
+  log.info(`activating ${context.extension.id} ${context.extension.packageJSON.version}`);
+
+  const kube = createKubeClients({ logger: kubeLogger });
+  context.subscriptions.push(kube);
+
+  const explorerLog = logger('explorer');
+  const model = new MeshModel(kube, {
+    isSystemNamespace: (name) => setting('explorer.systemNamespaces').includes(name),
+    log: explorerLog,
+  });
+  context.subscriptions.push(model);
+
+  const clusters = new ClustersTreeProvider(
+    model,
+    () => ({ hideSystemNamespaces: setting('explorer.hideSystemNamespaces'), showOnlyAmbient: setting('explorer.showOnlyAmbient') }),
+    () => setting('explorer.refreshDelayMs'),
+  );
+  const clustersView = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: clusters, canSelectMany: true, showCollapseAll: true });
+  clusters.attach(clustersView);
+  const decorations = new NamespaceDecorationProvider(model, clusters);
+  const statusBar = new ClustersStatusBar(model);
+  context.subscriptions.push(clusters, clustersView, decorations, vscode.window.registerFileDecorationProvider(decorations), statusBar);
+
+  const syncFilterContext = () =>
+    void vscode.commands.executeCommand('setContext', ONLY_AMBIENT_CONTEXT_KEY, setting('explorer.showOnlyAmbient'));
+  syncFilterContext();
+  context.subscriptions.push(
+    onDidChangeSetting(['explorer.showOnlyAmbient', 'explorer.hideSystemNamespaces', 'explorer.systemNamespaces'], () => {
+      syncFilterContext();
+      clusters.refreshAll();
+      statusBar.update();
+    }),
+  );
+
+  context.subscriptions.push(...registerExplorerCommands(clusters));
+
+  return { model, clusters, clustersView };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

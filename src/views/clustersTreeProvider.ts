@@ -1,0 +1,147 @@
+// The Clusters view's data provider: thin. Nodes read the mesh model; model changes are gathered for a
+// short delay and re-fired as onDidChangeTreeData for exactly the nodes that changed.
+import * as vscode from 'vscode';
+import type { MeshChange, MeshModel } from '../mesh/meshModel';
+import { ContextNode } from './contextNode';
+import type { ExplorerNode, ExplorerServices, NamespaceFilters } from './explorerNode';
+import { reuseNodes } from './explorerNode';
+import { MessageNode } from './messageNode';
+import { NamespaceNode } from './namespaceNode';
+
+/** More namespace rows than this changed at once: redraw the whole context instead. */
+const MAX_ROWS_PER_REFRESH = 200;
+
+export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** Fires after each (debounced) redraw request, with the changes it covered: for decorations and tests. */
+  private readonly renderEmitter = new vscode.EventEmitter<readonly MeshChange[]>();
+  readonly onDidRequestRender = this.renderEmitter.event;
+
+  private readonly services: ExplorerServices;
+  private readonly contextNodes = new Map<string, ContextNode>();
+  private pendingChanges: MeshChange[] = [];
+  private timer?: NodeJS.Timeout;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    readonly model: MeshModel,
+    private readonly filters: () => NamespaceFilters,
+    private readonly refreshDelayMs: () => number,
+  ) {
+    this.services = { model, filters };
+    this.subscriptions.push(model.onDidChange((change) => this.schedule(change)));
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: ExplorerNode): ExplorerNode[] | Promise<ExplorerNode[]> {
+    return node ? node.getChildren() : this.roots();
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.parent;
+  }
+
+  private roots(): ExplorerNode[] {
+    const state = this.model.kubeconfig();
+    if (state.problem && state.contexts.length === 0) {
+      return [new MessageNode(undefined, 'kubeconfig', state.problem.message, { icon: new vscode.ThemeIcon('error'), flags: ['error'] })];
+    }
+    const byName = new Map(state.contexts.map((c) => [c.name, c]));
+    const nodes = reuseNodes(this.contextNodes, state.contexts.map((c) => c.name), (name) => new ContextNode(this.services, byName.get(name)!));
+    // A context whose kubeconfig entry changed (e.g. it became current) needs a node with the new info.
+    return nodes.map((node) => {
+      const info = byName.get(node.context)!;
+      if (JSON.stringify(info) === JSON.stringify(node.info)) return node;
+      const fresh = new ContextNode(this.services, info);
+      this.contextNodes.set(node.context, fresh);
+      return fresh;
+    });
+  }
+
+  contextNode(context: string): ContextNode | undefined {
+    return this.contextNodes.get(context);
+  }
+
+  /** Wire expansion: a collapsed context holds no watches, a collapsed namespace no workload watches. */
+  attach(view: vscode.TreeView<ExplorerNode>): void {
+    this.subscriptions.push(
+      view.onDidCollapseElement(({ element }) => {
+        if (element instanceof ContextNode) {
+          element.collapsed();
+          this.changeEmitter.fire(element);
+        } else if (element instanceof NamespaceNode) {
+          element.collapsed();
+        }
+      }),
+    );
+  }
+
+  /** Redraw everything now (filters changed, kubeconfig reloaded, Refresh). */
+  refreshAll(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  private schedule(change: MeshChange): void {
+    this.pendingChanges.push(change);
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.refreshDelayMs());
+  }
+
+  /** Turn the gathered model changes into the smallest set of nodes to redraw. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    if (changes.length === 0) return;
+    const onlyAmbient = this.filters().showOnlyAmbient;
+    let all = false;
+    const contexts = new Set<ContextNode>();
+    const rows = new Map<ContextNode, Set<string>>();
+    for (const change of changes) {
+      if (change.scope === 'kubeconfig') {
+        all = true;
+        continue;
+      }
+      const node = this.contextNodes.get(change.context);
+      if (!node) continue;
+      if (change.scope === 'cluster') contexts.add(node);
+      else {
+        // A label change can move a namespace in or out of the "only ambient" list: redraw the list.
+        if (change.labelsChanged && onlyAmbient) contexts.add(node);
+        let set = rows.get(node);
+        if (!set) rows.set(node, (set = new Set()));
+        for (const ns of change.namespaces) set.add(ns);
+      }
+    }
+    if (all) {
+      this.changeEmitter.fire(undefined);
+    } else {
+      const elements: ExplorerNode[] = [...contexts];
+      for (const [node, names] of rows) {
+        if (contexts.has(node)) continue;
+        if (names.size > MAX_ROWS_PER_REFRESH) {
+          elements.push(node);
+          continue;
+        }
+        for (const name of names) {
+          const row = node.namespaceNode(name);
+          if (row) elements.push(row);
+        }
+      }
+      if (elements.length > 0) this.changeEmitter.fire(elements);
+    }
+    this.renderEmitter.fire(changes);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.changeEmitter.dispose();
+    this.renderEmitter.dispose();
+  }
+}

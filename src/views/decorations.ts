@@ -1,0 +1,50 @@
+// Badge letter and colour for namespace nodes: A (ambient; warning colour while pods are not all
+// captured), S (sidecar), ! (sidecar + ambient conflict), W (waypoint only); nothing outside the mesh.
+import * as vscode from 'vscode';
+import type { BadgeTone } from '../mesh/dataplane';
+import type { MeshModel } from '../mesh/meshModel';
+import type { ClustersTreeProvider } from './clustersTreeProvider';
+import { namespaceUri, parseNamespaceUri } from './nodeUri';
+
+export const BADGE_COLORS: Readonly<Record<BadgeTone, string>> = {
+  ok: 'charts.green',
+  warning: 'list.warningForeground',
+  error: 'list.errorForeground',
+  info: 'charts.blue',
+};
+
+export class NamespaceDecorationProvider implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
+  readonly onDidChangeFileDecorations = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly model: MeshModel,
+    provider: ClustersTreeProvider,
+  ) {
+    // Follow the tree's own (debounced) redraws, so badge and description change together.
+    this.subscription = provider.onDidRequestRender((changes) => {
+      const uris: vscode.Uri[] = [];
+      for (const change of changes) {
+        if (change.scope !== 'namespaces') return this.emitter.fire(undefined);
+        for (const ns of change.namespaces) uris.push(namespaceUri(change.context, ns));
+      }
+      this.emitter.fire(uris);
+    });
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    const target = parseNamespaceUri(uri);
+    if (!target) return undefined;
+    const entry = this.model.cluster(target.context).namespaceEntry(target.namespace);
+    if (!entry?.badge.letter || !entry.badge.tone) return undefined;
+    const decoration = new vscode.FileDecoration(entry.badge.letter, entry.badge.description, new vscode.ThemeColor(BADGE_COLORS[entry.badge.tone]));
+    decoration.propagate = false;
+    return decoration;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

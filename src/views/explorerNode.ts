@@ -1,0 +1,42 @@
+// The base of every node in the Clusters view, and what nodes need from the rest of the extension.
+import type * as vscode from 'vscode';
+import type { MeshModel } from '../mesh/meshModel';
+
+/** Which namespaces a context lists (settings and the view-title toggle). */
+export interface NamespaceFilters {
+  readonly hideSystemNamespaces: boolean;
+  readonly showOnlyAmbient: boolean;
+}
+
+export interface ExplorerServices {
+  readonly model: MeshModel;
+  readonly filters: () => NamespaceFilters;
+}
+
+/**
+ * One tree node. Nodes are kept and reused across refreshes (VS Code matches a refreshed element by
+ * identity), and read the model when asked for their TreeItem, so a refresh shows the current state.
+ */
+export abstract class ExplorerNode {
+  /** Stable across refreshes: keeps expansion and selection. */
+  abstract readonly id: string;
+
+  constructor(readonly parent: ExplorerNode | undefined) {}
+
+  abstract getTreeItem(): vscode.TreeItem;
+
+  getChildren(): ExplorerNode[] | Promise<ExplorerNode[]> {
+    return [];
+  }
+}
+
+/** Keep existing child nodes (by key), create missing ones, drop the rest. */
+export function reuseNodes<N>(cache: Map<string, N>, keys: readonly string[], create: (key: string) => N): N[] {
+  const wanted = new Set(keys);
+  for (const key of cache.keys()) if (!wanted.has(key)) cache.delete(key);
+  return keys.map((key) => {
+    let node = cache.get(key);
+    if (!node) cache.set(key, (node = create(key)));
+    return node;
+  });
+}

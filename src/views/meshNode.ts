@@ -1,0 +1,107 @@
+// The Mesh node of a context: istiod (version, readiness), ztunnel and istio-cni ready counts, trust domain.
+import * as vscode from 'vscode';
+import type { ClusterModel } from '../mesh/clusterModel';
+import { contextValue } from '../mesh/contextValue';
+import { ISTIO_NAMESPACE, isIstioInstalled, istioVersions } from '../mesh/meshSummary';
+import type { MeshSummary, ReadyCount } from '../mesh/meshSummary';
+import { ExplorerNode } from './explorerNode';
+
+function isReady(count: ReadyCount | undefined): boolean {
+  return count !== undefined && count.desired > 0 && count.ready >= count.desired;
+}
+
+function readyIcon(ok: boolean): vscode.ThemeIcon {
+  return ok
+    ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+    : new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+}
+
+/** Everything in the summary is ready (istiod, and ztunnel/istio-cni where installed). */
+export function meshHealthy(summary: MeshSummary): boolean {
+  const istiodReady = summary.istiod.length > 0 && summary.istiod.every((i) => i.ready >= i.desired && i.desired > 0);
+  const ztunnelOk = summary.ztunnel === undefined || isReady(summary.ztunnel);
+  const cniOk = summary.cni === undefined || isReady(summary.cni);
+  return istiodReady && ztunnelOk && cniOk;
+}
+
+export class MeshNode extends ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    parent: ExplorerNode,
+    private readonly cluster: ClusterModel,
+  ) {
+    super(parent);
+    this.id = `${parent.id}/mesh`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const summary = this.cluster.summary;
+    const installed = summary !== undefined && isIstioInstalled(summary);
+    const item = new vscode.TreeItem('Mesh', installed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    if (!summary) {
+      item.description = 'loading…';
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+    } else if (!installed) {
+      item.description = `Istio is not installed (nothing in ${ISTIO_NAMESPACE})`;
+      item.iconPath = new vscode.ThemeIcon('circle-slash');
+    } else {
+      const healthy = meshHealthy(summary);
+      item.description = summary.istiod.length > 0 ? `istiod ${istioVersions(summary)} · ${healthy ? 'ready' : 'degraded'}` : 'no istiod';
+      item.iconPath = readyIcon(healthy);
+    }
+    item.contextValue = contextValue('mesh', [!installed && summary !== undefined && 'noIstio', summary !== undefined && installed && !meshHealthy(summary) && 'degraded']);
+    return item;
+  }
+
+  override getChildren(): ExplorerNode[] {
+    const summary = this.cluster.summary;
+    if (!summary) return [];
+    const rows: MeshComponentNode[] = [];
+    for (const istiod of summary.istiod) {
+      const ready = istiod.ready >= istiod.desired && istiod.desired > 0;
+      rows.push(new MeshComponentNode(this, istiod.name, istiod.name, `${istiod.version ?? 'unknown version'} · ready ${istiod.ready}/${istiod.desired}`, ready));
+    }
+    if (summary.istiod.length === 0) rows.push(new MeshComponentNode(this, 'istiod', 'istiod', 'not found', false));
+    rows.push(
+      summary.ztunnel
+        ? new MeshComponentNode(this, 'ztunnel', 'ztunnel', `ready ${summary.ztunnel.ready}/${summary.ztunnel.desired}`, isReady(summary.ztunnel))
+        : new MeshComponentNode(this, 'ztunnel', 'ztunnel', 'not installed (no ambient data plane)', false),
+    );
+    rows.push(
+      summary.cni
+        ? new MeshComponentNode(this, 'istio-cni', 'istio-cni', `ready ${summary.cni.ready}/${summary.cni.desired}`, isReady(summary.cni))
+        : new MeshComponentNode(this, 'istio-cni', 'istio-cni', 'not installed', false),
+    );
+    rows.push(
+      new MeshComponentNode(this, 'trust-domain', 'trust domain', summary.trustDomainConfigured ? summary.trustDomain : `${summary.trustDomain} (default)`, undefined),
+    );
+    return rows;
+  }
+}
+
+/** One row of the Mesh node; `ready` undefined for rows that have no health (the trust domain). */
+export class MeshComponentNode extends ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    parent: ExplorerNode,
+    key: string,
+    readonly label: string,
+    readonly description: string,
+    readonly ready: boolean | undefined,
+  ) {
+    super(parent);
+    this.id = `${parent.id}/${key}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.description;
+    item.iconPath = this.ready === undefined ? new vscode.ThemeIcon('shield') : readyIcon(this.ready);
+    item.contextValue = contextValue('meshComponent', [this.ready === false && 'degraded']);
+    return item;
+  }
+}

@@ -1,0 +1,119 @@
+// A namespace: its ambient badge (through the decoration of its resource URI), description, Istio labels
+// and pod counts; its children are its workloads and its pods without owner.
+import * as vscode from 'vscode';
+import type { ClusterModel, NamespaceEntry } from '../mesh/clusterModel';
+import { contextValue } from '../mesh/contextValue';
+import { CAPTURE_STATES, CAPTURE_STATE_LABELS } from '../mesh/dataplane';
+import { ExplorerNode, reuseNodes } from './explorerNode';
+import { namespaceUri } from './nodeUri';
+import { PodNode } from './podNode';
+import { WorkloadNode } from './workloadNode';
+
+export function namespaceContextValue(entry: NamespaceEntry): string {
+  return contextValue('namespace', [
+    entry.dataplane.ambient && 'ambient',
+    entry.dataplane.sidecar && 'sidecar',
+    entry.dataplane.mode === 'conflict' && 'conflict',
+    entry.dataplane.waypoint !== undefined && 'waypoint',
+    entry.dataplane.ambient && entry.progress.partial && 'partial',
+    entry.system && 'system',
+  ]);
+}
+
+export function namespaceTooltip(entry: NamespaceEntry, context: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${entry.name}** in \`${context}\`\n\n`);
+  if (entry.dataplane.mode === 'conflict') {
+    md.appendMarkdown('$(warning) Both sidecar injection and ambient are enabled: sidecar injection wins for new pods. Remove one of the labels.\n\n');
+  }
+  const labels = Object.entries(entry.facts.labels);
+  if (labels.length === 0) md.appendMarkdown('No Istio labels.\n\n');
+  else {
+    md.appendMarkdown('Istio labels:\n\n');
+    for (const [key, value] of labels) md.appendMarkdown(`- \`${key}=${value}\`\n`);
+    md.appendMarkdown('\n');
+  }
+  const counts = CAPTURE_STATES.filter((state) => entry.progress.counts[state] > 0).map(
+    (state) => `- ${CAPTURE_STATE_LABELS[state] || 'not in mesh'}: ${entry.progress.counts[state]}`,
+  );
+  md.appendMarkdown(counts.length > 0 ? `Pods:\n\n${counts.join('\n')}\n` : 'No pods.\n');
+  md.supportThemeIcons = true;
+  return md;
+}
+
+export class NamespaceNode extends ExplorerNode {
+  readonly id: string;
+  private readonly workloadNodes = new Map<string, WorkloadNode>();
+  private readonly podNodes = new Map<string, PodNode>();
+
+  constructor(
+    parent: ExplorerNode,
+    readonly cluster: ClusterModel,
+    readonly name: string,
+  ) {
+    super(parent);
+    this.id = `${parent.id}/ns/${name}`;
+  }
+
+  get context(): string {
+    return this.cluster.context;
+  }
+
+  /** The namespace's current row (undefined once it is gone). */
+  entry(): NamespaceEntry | undefined {
+    return this.cluster.namespaceEntry(this.name);
+  }
+
+  get resourceUri(): vscode.Uri {
+    return namespaceUri(this.context, this.name);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.resourceUri = this.resourceUri;
+    item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+    const entry = this.entry();
+    if (entry) {
+      item.description = entry.badge.description || undefined;
+      item.tooltip = namespaceTooltip(entry, this.context);
+      item.contextValue = namespaceContextValue(entry);
+    } else {
+      item.contextValue = contextValue('namespace', []);
+    }
+    return item;
+  }
+
+  override async getChildren(): Promise<ExplorerNode[]> {
+    await this.cluster.watchWorkloads(this.name);
+    const groups = this.cluster.workloadGroups(this.name);
+    const owned = groups.filter((g) => g.kind !== 'Pod');
+    const bare = groups.filter((g) => g.kind === 'Pod').map((g) => g.name);
+    const workloads = reuseNodes(this.workloadNodes, owned.map((g) => `${g.kind}/${g.name}`), (key) => {
+      const [kind, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+      return new WorkloadNode(this, kind, name);
+    });
+    const pods = reuseNodes(this.podNodes, bare, (name) => new PodNode(this, this.cluster, this.name, name));
+    if (workloads.length === 0 && pods.length === 0) return [new NoPodsNode(this)];
+    return [...workloads, ...pods];
+  }
+
+  /** Stop the workload watches when the namespace is collapsed. */
+  collapsed(): void {
+    this.cluster.unwatchWorkloads(this.name);
+  }
+}
+
+class NoPodsNode extends ExplorerNode {
+  readonly id: string;
+  constructor(parent: ExplorerNode) {
+    super(parent);
+    this.id = `${parent.id}/empty`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('No workloads or pods', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = contextValue('message', []);
+    return item;
+  }
+}

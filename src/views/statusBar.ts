@@ -1,0 +1,45 @@
+// The status bar item: the current context and `ambient n/m` namespaces; a click focuses the Clusters view.
+import * as vscode from 'vscode';
+import type { MeshModel } from '../mesh/meshModel';
+import { FOCUS_CLUSTERS_VIEW } from './commandIds';
+
+export class ClustersStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly model: MeshModel) {
+    this.item = vscode.window.createStatusBarItem('ambientMesh.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'Ambient Mesh';
+    this.item.command = FOCUS_CLUSTERS_VIEW;
+    this.subscription = model.onDidChange((change) => {
+      if (change.scope === 'kubeconfig' || change.context === this.model.currentContext()) this.update();
+    });
+    this.update();
+  }
+
+  update(): void {
+    const current = this.model.currentContext();
+    if (!current) {
+      this.item.hide();
+      return;
+    }
+    const cluster = this.model.cluster(current);
+    if (!cluster.live && cluster.namespaceCounts === undefined && cluster.status !== 'error') void cluster.loadSummary();
+    const counts = cluster.namespaceCounts;
+    if (cluster.status === 'error') {
+      this.item.text = `$(warning) ${current}`;
+      this.item.tooltip = cluster.problem?.sentence;
+    } else {
+      this.item.text = counts ? `$(vm-active) ${current} · ambient ${counts.ambient}/${counts.total}` : `$(vm-active) ${current}`;
+      this.item.tooltip = counts
+        ? `Current context ${current}: ${counts.ambient} of ${counts.total} namespaces in ambient mode (system namespaces not counted). Click to open the Clusters view.`
+        : `Current context ${current}. Click to open the Clusters view.`;
+    }
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
