@@ -143,6 +143,10 @@ export function parseKubeconfigText(text: string, file: string): ParseResult {
   } catch (error) {
     return { problem: `Kubeconfig ${file} ${describeParseError(error)}; it was skipped.` };
   }
+  if (kc.clusters.length === 0 && kc.users.length === 0 && kc.contexts.length === 0 && !kc.currentContext) {
+    // A YAML list, a manifest, a stray file: kubectl refuses it too.
+    return { problem: `Kubeconfig ${file} is not a kubeconfig (no clusters, users or contexts found); it was skipped.` };
+  }
   return { config: kc };
 }
 

@@ -1,0 +1,113 @@
+// What the kube layer puts on the wire, captured by a local HTTPS server: the rollout-restart patch must be
+// byte-for-byte kubectl's, the label patch must touch only the labels it names, lists must paginate.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { rfc3339 } from '../../../src/kube/clusterClient';
+import { createKubeClients } from '../../../src/kube/kubeClients';
+import type { KubeClients, WorkloadKind } from '../../../src/kube/types';
+import { sendJson, startFakeApiServer, tempDir, writeKubeconfig } from './fakeApiServer';
+import type { FakeApiServer } from './fakeApiServer';
+
+describe('requests on the wire', () => {
+  let api: FakeApiServer;
+  let clients: KubeClients;
+
+  before(async () => {
+    api = await startFakeApiServer(() => undefined);
+    const file = writeKubeconfig(tempDir(), { context: 'cluster-1', server: api.url });
+    clients = createKubeClients({ kubeconfigPaths: [file], watchFiles: false, pageSize: 2 });
+  });
+  after(async () => {
+    clients.dispose();
+    await api.close();
+  });
+  beforeEach(() => {
+    api.requests.length = 0;
+    api.respond = (req, res) => sendJson(res, 200, { kind: 'Object', apiVersion: 'v1', metadata: { name: req.path.split('/').pop() } });
+  });
+
+  const restartCases: [WorkloadKind, string][] = [
+    ['Deployment', '/apis/apps/v1/namespaces/finance/deployments/curl'],
+    ['StatefulSet', '/apis/apps/v1/namespaces/prometheus/statefulsets/prom'],
+    ['DaemonSet', '/apis/apps/v1/namespaces/istio-system/daemonsets/ztunnel'],
+  ];
+  for (const [kind, expectedPath] of restartCases) {
+    it(`restarts a ${kind} exactly as kubectl rollout restart does`, async () => {
+      const [, , , , , namespace, , name] = expectedPath.split('/');
+      const now = new Date('2026-11-03T10:20:30.456Z');
+      await clients.client('cluster-1').restartWorkload(kind, namespace, name, { now });
+      assert.equal(api.requests.length, 1);
+      const req = api.requests[0];
+      assert.equal(req.method, 'PATCH');
+      assert.equal(req.path, expectedPath);
+      assert.equal(req.headers['content-type'], 'application/strategic-merge-patch+json');
+      assert.deepEqual([...req.query.entries()], [['fieldManager', 'kubectl-rollout']]);
+      assert.deepEqual(JSON.parse(req.body), {
+        spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-03T10:20:30Z' } } } },
+      });
+    });
+  }
+
+  it('writes restartedAt in RFC3339 without fractions, as Go does', () => {
+    assert.equal(rfc3339(new Date('2026-01-02T03:04:05.999Z')), '2026-01-02T03:04:05Z');
+  });
+
+  it('sends dryRun=All for a dry-run restart', async () => {
+    await clients.client('cluster-1').restartWorkload('Deployment', 'finance', 'curl', { dryRun: true });
+    const query = api.requests[0].query;
+    assert.equal(query.get('dryRun'), 'All');
+    assert.equal(query.get('fieldManager'), 'kubectl-rollout');
+  });
+
+  it('merge-patches only the named namespace labels, removing with null', async () => {
+    await clients.client('cluster-1').patchNamespaceLabels('finance', { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': null });
+    const req = api.requests[0];
+    assert.equal(req.method, 'PATCH');
+    assert.equal(req.path, '/api/v1/namespaces/finance');
+    assert.equal(req.headers['content-type'], 'application/merge-patch+json');
+    assert.equal(req.query.get('dryRun'), null);
+    assert.deepEqual(JSON.parse(req.body), { metadata: { labels: { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': null } } });
+  });
+
+  it('sends dryRun=All for a dry-run label change', async () => {
+    await clients.client('cluster-1').patchNamespaceLabels('finance', { a: 'b' }, { dryRun: true });
+    assert.equal(api.requests[0].query.get('dryRun'), 'All');
+  });
+
+  it('follows continue tokens until the list is complete', async () => {
+    const all = ['a', 'b', 'c', 'd', 'e'];
+    api.respond = (req, res) => {
+      const start = Number(req.query.get('continue') ?? '0');
+      const limit = Number(req.query.get('limit'));
+      const items = all.slice(start, start + limit).map((name) => ({ metadata: { name, namespace: 'finance' } }));
+      const next = start + limit < all.length ? String(start + limit) : undefined;
+      sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7', ...(next ? { continue: next } : {}) }, items });
+    };
+    const pods = await clients.client('cluster-1').listPods('finance', { labelSelector: 'app=curl' });
+    assert.deepEqual(
+      pods.map((p) => p.metadata?.name),
+      all,
+    );
+    assert.deepEqual(
+      api.requests.map((r) => [r.path, r.query.get('limit'), r.query.get('continue'), r.query.get('labelSelector')]),
+      [
+        ['/api/v1/namespaces/finance/pods', '2', null, 'app=curl'],
+        ['/api/v1/namespaces/finance/pods', '2', '2', 'app=curl'],
+        ['/api/v1/namespaces/finance/pods', '2', '4', 'app=curl'],
+      ],
+    );
+  });
+
+  it('lists across all namespaces when no namespace is given', async () => {
+    api.respond = (_req, res) => sendJson(res, 200, { kind: 'List', apiVersion: 'v1', metadata: {}, items: [] });
+    const client = clients.client('cluster-1');
+    await client.listPods();
+    await client.listDeployments();
+    await client.listServiceAccounts(undefined);
+    await client.listNodes();
+    assert.deepEqual(
+      api.requests.map((r) => r.path),
+      ['/api/v1/pods', '/apis/apps/v1/deployments', '/api/v1/serviceaccounts', '/api/v1/nodes'],
+    );
+  });
+});
