@@ -1,6 +1,9 @@
 // The one typed accessor for `ambient.*` settings. Each key here is declared in package.json
 // (`contributes.configuration`) with the same default; add a key in both places.
 import * as vscode from 'vscode';
+import { DEFAULT_COMMAND_SETTINGS } from './commands/host';
+import type { CommandSettings } from './commands/host';
+import type { WorkloadKind } from './kube/types';
 
 export const CONFIG_SECTION = 'ambient';
 
@@ -12,6 +15,13 @@ export interface AmbientSettings {
   'explorer.showOnlyAmbient': boolean;
   /** Milliseconds to gather watch events before the tree redraws. */
   'explorer.refreshDelayMs': number;
+  /** Most requests in flight at once when a command has many targets. */
+  concurrency: number;
+  /** Server-side dry run for every write. */
+  dryRun: boolean;
+  'restart.kinds': WorkloadKind[];
+  'restart.rolloutTimeoutSeconds': number;
+  'restart.confirm': boolean;
 }
 
 export const SETTING_DEFAULTS: AmbientSettings = {
@@ -19,6 +29,11 @@ export const SETTING_DEFAULTS: AmbientSettings = {
   'explorer.hideSystemNamespaces': true,
   'explorer.showOnlyAmbient': false,
   'explorer.refreshDelayMs': 100,
+  concurrency: DEFAULT_COMMAND_SETTINGS.concurrency,
+  dryRun: DEFAULT_COMMAND_SETTINGS.dryRun,
+  'restart.kinds': [...DEFAULT_COMMAND_SETTINGS.restartKinds],
+  'restart.rolloutTimeoutSeconds': DEFAULT_COMMAND_SETTINGS.rolloutTimeoutSeconds,
+  'restart.confirm': DEFAULT_COMMAND_SETTINGS.confirmRestart,
 };
 
 export function setting<K extends keyof AmbientSettings>(key: K): AmbientSettings[K] {
@@ -38,4 +53,15 @@ export function onDidChangeSetting(keys: readonly (keyof AmbientSettings)[], lis
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (keys.some((key) => event.affectsConfiguration(`${CONFIG_SECTION}.${key}`))) listener();
   });
+}
+
+/** The namespace/workload commands' settings, read fresh on every command. */
+export function commandSettings(): CommandSettings {
+  return {
+    concurrency: Math.max(1, setting('concurrency')),
+    dryRun: setting('dryRun'),
+    restartKinds: setting('restart.kinds'),
+    rolloutTimeoutSeconds: setting('restart.rolloutTimeoutSeconds'),
+    confirmRestart: setting('restart.confirm'),
+  };
 }

@@ -1,8 +1,10 @@
 // Composition root: build the services, wire them together, push every disposable. Nothing else here.
 import * as vscode from 'vscode';
-import { onDidChangeSetting, setting } from './config';
+import { registerNamespaceCommands } from './commands/namespaceRegister';
+import { createVscodeHost } from './commands/vscodeHost';
+import { commandSettings, onDidChangeSetting, setting } from './config';
 import { createKubeClients } from './kube/kubeClients';
-import { kubeLogger, logDisposable, logger } from './log';
+import { kubeLogger, logDisposable, logger, showLog } from './log';
 import { MeshModel } from './mesh/meshModel';
 import { ClustersTreeProvider } from './views/clustersTreeProvider';
 import { CLUSTERS_VIEW_ID, ONLY_AMBIENT_CONTEXT_KEY } from './views/commandIds';
@@ -55,7 +57,17 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     }),
   );
 
-  context.subscriptions.push(...registerExplorerCommands(clusters));
+  // Every command of the extension is registered here, and nowhere else.
+  const commandsLog = logger('commands');
+  context.subscriptions.push(
+    ...registerExplorerCommands(clusters),
+    ...registerNamespaceCommands({
+      kube,
+      host: createVscodeHost(),
+      log: { info: commandsLog.info, warn: commandsLog.warn, error: commandsLog.error, show: () => showLog() },
+      settings: commandSettings,
+    }),
+  );
 
   return { model, clusters, clustersView };
 }

@@ -4,7 +4,6 @@ export const COMMANDS = {
   retry: 'ambient.clusters.retry',
   showOnlyAmbient: 'ambient.clusters.showOnlyAmbient',
   showAllNamespaces: 'ambient.clusters.showAllNamespaces',
-  copySpiffeId: 'ambient.clusters.copySpiffeId',
   showLog: 'ambient.output.show',
 } as const;
 

@@ -25,6 +25,11 @@ export abstract class ExplorerNode {
 
   abstract getTreeItem(): vscode.TreeItem;
 
+  /** The node's contextValue (the grammar in src/mesh/contextValue.ts); commands read it from the node. */
+  get contextValue(): string {
+    return this.getTreeItem().contextValue ?? '';
+  }
+
   getChildren(): ExplorerNode[] | Promise<ExplorerNode[]> {
     return [];
   }

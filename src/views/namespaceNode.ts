@@ -59,6 +59,11 @@ export class NamespaceNode extends ExplorerNode {
     return this.cluster.context;
   }
 
+  /** For commands: a namespace node is a `{ context, namespace }` ref. */
+  get namespace(): string {
+    return this.name;
+  }
+
   /** The namespace's current row (undefined once it is gone). */
   entry(): NamespaceEntry | undefined {
     return this.cluster.namespaceEntry(this.name);

@@ -35,6 +35,16 @@ export class PodNode extends ExplorerNode {
     return this.cluster.context;
   }
 
+  /** For commands: a pod node is a `{ context, namespace, pod }` ref. */
+  get pod(): string {
+    return this.name;
+  }
+
+  /** Known from the watch, so copying the SPIFFE ID needs no extra request. */
+  get serviceAccount(): string | undefined {
+    return this.cluster.podEntry(this.namespace, this.name)?.facts.serviceAccount;
+  }
+
   /** The pod's SPIFFE ID, with the cluster's trust domain (undefined once the pod is gone). */
   spiffeId(): string | undefined {
     const entry = this.cluster.podEntry(this.namespace, this.name);
