@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  addressIp,
+  connectionVerdict,
+  curlArgv,
+  curlExitMeaning,
+  isCurlMissing,
+  matchingEntries,
+  parseTarget,
+  type ConnectionQuery,
+  type ConnectivityTarget,
+} from '../../../src/mesh/connectivity';
+import { fieldValue } from '../../../src/logs/fields';
+import { parseZtunnelLine } from '../../../src/logs/parser';
+
+function target(input: string, namespace = 'finance'): ConnectivityTarget {
+  const parsed = parseTarget(input, namespace);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  return parsed.target;
+}
+
+describe('parseTarget', () => {
+  it('reads the seeds target, a Service FQDN with its port', () => {
+    assert.deepEqual(target('accounts.accounts.svc.cluster.local:8080'), {
+      url: 'accounts.accounts.svc.cluster.local:8080',
+      host: 'accounts.accounts.svc.cluster.local',
+      port: 8080,
+      service: { name: 'accounts', namespace: 'accounts' },
+    });
+  });
+
+  it('resolves short Service names the way cluster DNS does from the source namespace', () => {
+    assert.deepEqual(target('accounts.accounts:8080').service, { name: 'accounts', namespace: 'accounts' });
+    assert.deepEqual(target('ledger:9090').service, { name: 'ledger', namespace: 'finance' });
+    assert.deepEqual(target('http://accounts.accounts.svc:8080/health').service, { name: 'accounts', namespace: 'accounts' });
+  });
+
+  it('accepts URLs and IPs, with default ports', () => {
+    assert.equal(target('http://10.96.12.34/').port, 80);
+    assert.equal(target('http://10.96.12.34/').service, undefined);
+    assert.equal(target('https://example.com').port, 443);
+  });
+
+  it('refuses what curl would read as an option, spaces, and non-HTTP schemes', () => {
+    for (const bad of ['-o/etc/passwd', 'accounts:8080 -v', 'file:///etc/passwd', '', 'http://:80']) {
+      const parsed = parseTarget(bad, 'finance');
+      assert.equal(parsed.ok, false, bad);
+    }
+  });
+});
+
+describe('curl', () => {
+  it('runs as an argv `curl -s -m 5 <target>`, the target one element', () => {
+    assert.deepEqual(curlArgv(target('accounts.accounts.svc.cluster.local:8080')), ['curl', '-s', '-m', '5', 'accounts.accounts.svc.cluster.local:8080']);
+  });
+
+  it('explains the exit codes users meet', () => {
+    assert.match(curlExitMeaning(7), /could not connect/);
+    assert.match(curlExitMeaning(28), /timed out/);
+    assert.match(curlExitMeaning(56), /reset/);
+  });
+
+  it('recognises a pod without curl from the runtime wording or exit code 127', () => {
+    assert.ok(isCurlMissing({ exitCode: 126, stderr: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown' }));
+    assert.ok(isCurlMissing({ exitCode: 127, stderr: '' }));
+    assert.ok(!isCurlMissing({ exitCode: 7, stderr: '' }));
+  });
+
+  it('reads the IP of an address with or without port, IPv6 in brackets', () => {
+    assert.equal(addressIp('10.244.1.11:40000'), '10.244.1.11');
+    assert.equal(addressIp('[fd00::1]:8080'), 'fd00::1');
+    assert.equal(addressIp('10.244.1.11'), '10.244.1.11');
+  });
+});
+
+// Access-log lines as ztunnel 1.28 writes them (plain format, tab-separated).
+const mtlsOutbound =
+  '2026-11-22T03:10:01.120000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.11:51234 src.workload="curl-6c9f7d8b5-x2k4p" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-7d4b9c6f8-q8zrt" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts" direction="outbound" bytes_sent=96 bytes_recv=230 duration="4ms"';
+const plainInbound =
+  '2026-11-22T03:10:01.130000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.11:51234 src.workload="curl-6c9f7d8b5-x2k4p" src.namespace="finance" dst.addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-7d4b9c6f8-q8zrt" dst.namespace="accounts" direction="inbound" bytes_sent=230 bytes_recv=96 duration="2ms"';
+const otherSource =
+  '2026-11-22T03:10:01.140000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.99:40000 src.workload="billing-1" src.namespace="billing" src.identity="spiffe://cluster.local/ns/billing/sa/billing" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts" direction="outbound"';
+const earlier = mtlsOutbound.replace('03:10:01.12', '03:00:00.00');
+const xdsLine = '2026-11-22T03:10:01.150000Z\tinfo\txds::client:xds{id=1}\treceived response\ttype_url="type.googleapis.com/istio.workload.Address"';
+
+const query: ConnectionQuery = {
+  sourcePod: 'curl-6c9f7d8b5-x2k4p',
+  sourceNamespace: 'finance',
+  sourceIp: '10.244.1.11',
+  target: target('accounts.accounts.svc.cluster.local:8080'),
+  startedAt: Date.parse('2026-11-22T03:10:01.000Z'),
+};
+
+describe('finding the access-log entry of the connection', () => {
+  it('keeps entries of this source to this Service after curl started, dropping other sources, older lines and non-access lines', () => {
+    const entries = [earlier, otherSource, xdsLine, mtlsOutbound, plainInbound].map(parseZtunnelLine);
+    assert.deepEqual(matchingEntries(entries, query).map((e) => fieldValue(e, 'direction')), ['outbound', 'inbound']);
+  });
+
+  it('matches by source IP and destination pod IP when the entry names no workload or Service', () => {
+    const bare = parseZtunnelLine('2026-11-22T03:10:02.000000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 dst.addr=10.244.2.21:8080 direction="inbound"');
+    assert.equal(matchingEntries([bare], { ...query, destinationIps: ['10.96.12.34', '10.244.2.21'] }).length, 1);
+    assert.equal(matchingEntries([bare], query).length, 0);
+  });
+});
+
+describe('connectionVerdict', () => {
+  it('says mTLS with both SPIFFE identities when ztunnel logged them', () => {
+    const verdict = connectionVerdict([mtlsOutbound, plainInbound].map(parseZtunnelLine), 5);
+    assert.equal(verdict.kind, 'mtls');
+    assert.equal(verdict.sourceIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
+    assert.equal(verdict.destinationIdentity, 'spiffe://cluster.local/ns/accounts/sa/accounts');
+    assert.equal(verdict.sentence, 'Mutual TLS: spiffe://cluster.local/ns/finance/sa/curl → spiffe://cluster.local/ns/accounts/sa/accounts.');
+  });
+
+  it('says plain text when the entry carries no identity', () => {
+    const verdict = connectionVerdict([parseZtunnelLine(plainInbound)], 5);
+    assert.equal(verdict.kind, 'plaintext');
+    assert.match(verdict.sentence, /^Plain text/);
+  });
+
+  it('reports a failed handshake as such', () => {
+    const failed = parseZtunnelLine(
+      '2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="outbound" error="TLS handshake failed: invalid peer certificate: UnknownIssuer"',
+    );
+    const verdict = connectionVerdict([failed], 5);
+    assert.equal(verdict.kind, 'tls-error');
+    assert.match(verdict.sentence, /UnknownIssuer/);
+  });
+
+  it('says plainly when ztunnel logged nothing within the wait', () => {
+    const verdict = connectionVerdict([], 5);
+    assert.equal(verdict.kind, 'not-found');
+    assert.match(verdict.sentence, /within 5 s.*not mTLS/);
+  });
+});
