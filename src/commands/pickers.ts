@@ -19,11 +19,15 @@ function str(value: unknown): string | undefined {
 }
 
 function contextOf(node: Loose): string | undefined {
-  return str(node.context) ?? str(node.contextName);
+  return str(node.context);
 }
 
+/** The contextValue base (`namespace`, `workload`, `pod`) of a tree node, or of a plain object that names one. */
 function baseOf(node: Loose): string | undefined {
-  return str(node.contextValue)?.split('+')[0];
+  // Tree nodes carry their contextValue on the TreeItem they build, not on themselves.
+  const getTreeItem = node.getTreeItem;
+  const contextValue = str(node.contextValue) ?? (typeof getTreeItem === 'function' ? str((getTreeItem.call(node) as Loose | undefined)?.contextValue) : undefined);
+  return contextValue?.split('+')[0];
 }
 
 /** A namespace node, or anything carrying `{ context, namespace }`. */
@@ -31,26 +35,32 @@ export function asNamespaceRef(value: unknown): NamespaceRef | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const node = value as Loose;
   const context = contextOf(node);
-  const namespace = str(node.namespace) ?? str(node.namespaceName) ?? (baseOf(node) === 'namespace' ? str(node.name) : undefined);
+  const base = baseOf(node);
+  // A plain ref `{ context, namespace }`, or a namespace node (its `name` is the namespace).
+  const namespace = base === 'namespace' ? str(node.name) : base === undefined ? str(node.namespace) : undefined;
   return context && namespace ? { context, namespace } : undefined;
 }
 
 export function asWorkloadRef(value: unknown): WorkloadRef | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const node = value as Loose;
-  const ns = asNamespaceRef(value);
-  const kind = str(node.kind) ?? str(node.workloadKind);
-  const name = str(node.workloadName) ?? str(node.name);
-  if (!ns || !kind || !name || !WORKLOAD_KINDS.includes(kind)) return undefined;
-  return { ...ns, kind: kind as WorkloadKind, name };
+  const base = baseOf(node);
+  const context = contextOf(node);
+  const namespace = str(node.namespace);
+  const kind = str(node.kind);
+  const name = str(node.name);
+  if ((base !== undefined && base !== 'workload') || !context || !namespace || !kind || !name || !WORKLOAD_KINDS.includes(kind)) return undefined;
+  return { context, namespace, kind: kind as WorkloadKind, name };
 }
 
 export function asPodRef(value: unknown): PodRef | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const node = value as Loose;
-  const ns = asNamespaceRef(value);
-  const pod = str(node.pod) ?? str(node.podName) ?? (baseOf(node) === 'pod' ? str(node.name) : undefined);
-  return ns && pod ? { ...ns, pod } : undefined;
+  const base = baseOf(node);
+  const context = contextOf(node);
+  const namespace = str(node.namespace);
+  const pod = base === 'pod' ? str(node.name) : base === undefined ? str(node.pod) : undefined;
+  return context && namespace && pod ? { context, namespace, pod } : undefined;
 }
 
 /**

@@ -23,6 +23,19 @@ describe('targets from tree nodes', () => {
     assert.equal(asWorkloadRef({ context: 'c', namespace: 'n', kind: 'Job', name: 'x' }), undefined, 'only restartable kinds');
     assert.deepEqual(asPodRef({ contextValue: 'pod+captured', context: 'c', namespace: 'n', name: 'curl-1' }), { context: 'c', namespace: 'n', pod: 'curl-1' });
     assert.equal(asNamespaceRef({ contextValue: 'context+current', context: 'c', name: 'c' }), undefined);
+    assert.equal(asNamespaceRef({ contextValue: 'pod+captured', context: 'c', namespace: 'n', name: 'p' }), undefined, 'a pod node is not a namespace');
+  });
+
+  it('reads a tree node through the contextValue of the TreeItem it builds', () => {
+    class FakeNamespaceNode {
+      readonly context = 'cluster-1';
+      readonly name = 'finance';
+      getTreeItem() {
+        return { label: this.name, contextValue: 'namespace+ambient+partial' };
+      }
+    }
+    assert.deepEqual(refsFromArgs([new FakeNamespaceNode()], asNamespaceRef), [{ context: 'cluster-1', namespace: 'finance' }]);
+    assert.equal(asWorkloadRef(new FakeNamespaceNode()), undefined);
   });
 });
 
