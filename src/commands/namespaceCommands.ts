@@ -194,22 +194,44 @@ export async function enrollNamespaces(deps: CommandDeps, targets: readonly Name
 async function waitForCapture(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<UncapturedPods[]> {
   const deadline = Date.now() + (deps.captureSettleMs ?? 5000);
   for (;;) {
-    const found = await runBatch(
-      namespaces,
-      async (ref): Promise<UncapturedPods> => {
-        const pods = await deps.kube.client(ref.context).listPods(ref.namespace);
-        const outside = pods.map(podFacts).filter((pod) => {
-          const state = captureState(pod, true);
-          return state === 'notCaptured' || state === 'sidecar';
-        });
-        return { ref, pods: outside.map((p) => p.name) };
-      },
-      { concurrency: deps.settings().concurrency },
-    );
-    const remaining = found.outcomes.flatMap((o) => (o.status === 'succeeded' && o.value.pods.length > 0 ? [o.value] : []));
+    const remaining = (await Promise.all(groupByContext(namespaces).map(([context, refs]) => uncapturedIn(deps, context, refs)))).flat();
     if (remaining.length === 0 || Date.now() >= deadline) return remaining;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Above this many namespaces in one context, one cluster-wide pod list is cheaper than one list each. */
+const PER_NAMESPACE_POD_LISTS = 10;
+
+async function uncapturedIn(deps: CommandDeps, context: string, refs: readonly NamespaceRef[]): Promise<UncapturedPods[]> {
+  const client = deps.kube.client(context);
+  let pods;
+  try {
+    pods =
+      refs.length > PER_NAMESPACE_POD_LISTS
+        ? await client.listPods()
+        : (await runBatch(refs, (ref) => client.listPods(ref.namespace), { concurrency: deps.settings().concurrency })).outcomes.flatMap((o) =>
+            o.status === 'succeeded' ? o.value : [],
+          );
+  } catch (error) {
+    // The enrollment itself succeeded; only the follow-up check could not run. Say so in the log.
+    deps.log.warn(`Could not check capture in ${context} after enrolling: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
+  const wanted = new Set(refs.map((r) => r.namespace));
+  const byNamespace = new Map<string, string[]>();
+  for (const pod of pods.map(podFacts)) {
+    if (!wanted.has(pod.namespace)) continue;
+    const state = captureState(pod, true);
+    if (state === 'notCaptured' || state === 'sidecar') byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod.name]);
+  }
+  return refs.filter((ref) => byNamespace.has(ref.namespace)).map((ref) => ({ ref, pods: byNamespace.get(ref.namespace)! }));
+}
+
+function groupByContext(refs: readonly NamespaceRef[]): [string, NamespaceRef[]][] {
+  const groups = new Map<string, NamespaceRef[]>();
+  for (const ref of refs) groups.set(ref.context, [...(groups.get(ref.context) ?? []), ref]);
+  return [...groups];
 }
 
 function offerRestart(deps: CommandDeps, uncaptured: readonly UncapturedPods[]): void {

@@ -164,6 +164,23 @@ describe('Enroll in Ambient', () => {
     assert.deepEqual(f.restarts.map((r) => `${r.kind}/${r.name}`), ['Deployment/curl']);
   });
 
+  it('with many namespaces, checks capture with one pod list and reports only the enrolled namespaces', async () => {
+    const f = fixture(['cluster-1']);
+    const cluster = f.clusters.get('cluster-1')!;
+    const targets = Array.from({ length: 12 }, (_, i) => ref('cluster-1', `ns-${i}`));
+    for (const t of targets) cluster.addNamespace(t.namespace);
+    cluster.addNamespace('elsewhere').addPod('elsewhere', 'not-mine').addPod('ns-3', 'web-1').addPod('ns-4', 'ok', { 'ambient.istio.io/redirection': 'enabled' });
+    let podLists = 0;
+    const listPods = cluster.listPods.bind(cluster);
+    cluster.listPods = async (...args) => {
+      podLists++;
+      return listPods(...args);
+    };
+    const report = await enrollNamespaces(f.deps, targets);
+    assert.equal(podLists, 1);
+    assert.deepEqual(report.uncaptured, [{ ref: ref('cluster-1', 'ns-3'), pods: ['web-1'] }]);
+  });
+
   it('does not offer a restart when every pod is captured', async () => {
     const f = fixture(['cluster-1']);
     const cluster = f.clusters.get('cluster-1')!;

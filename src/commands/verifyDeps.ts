@@ -1,0 +1,166 @@
+// What the three verify commands (Show Workload Identities, Test Connectivity…, Check Ambient Health)
+// need from outside, as small interfaces, plus the reading they share: ztunnel pods, their config dumps
+// (port-forward to 15000 through the API server) and their logs. No `vscode` here: unit tests drive the
+// handlers with a fake cluster, extension-host tests with the real kube layer.
+import type { ClusterClient, KubeClients, V1Pod } from '../kube/types';
+import { httpGetViaPortForward } from '../kube/portForward';
+import type { ConnectivityResult } from '../mesh/connectivity';
+import { podFacts } from '../mesh/dataplane';
+import type { HealthReport, HealthResults } from '../mesh/health';
+import { DEFAULT_TRUST_DOMAIN, trustDomainFromMeshConfig } from '../mesh/identity';
+import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
+import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
+import type { ZtunnelLogEntry } from '../logs/entry';
+import { parseZtunnelLine } from '../logs/parser';
+import type { CommandHost } from './host';
+import type { IdentitiesModel } from './verifyIdentities';
+
+export const ZTUNNEL_SELECTOR = 'app=ztunnel';
+export const ZTUNNEL_CONTAINER = 'istio-proxy';
+export const ZTUNNEL_ADMIN_PORT = 15000;
+
+export interface VerifyLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Where results are shown: webview panels in the editor, a recorder in tests. */
+export interface VerifyViews {
+  showIdentities(model: IdentitiesModel): void;
+  showConnectivity(results: readonly ConnectivityResult[]): void;
+  showHealth(reports: readonly HealthReport[], rerun: () => Promise<unknown>): void;
+}
+
+export interface VerifyHost extends CommandHost {
+  /** A free-text input (the target URL); undefined when cancelled. */
+  inputText(options: { title: string; prompt: string; value?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined>;
+}
+
+export interface VerifyDeps {
+  readonly kube: Pick<KubeClients, 'state' | 'client'>;
+  readonly host: VerifyHost;
+  readonly log: VerifyLog;
+  readonly views: VerifyViews;
+  /** Where the latest health of each context is kept for the tree's Mesh node. */
+  readonly health?: HealthResults;
+  /** How long to look for the access-log entry of a tested connection (default 5 s). */
+  readonly accessLogWaitMs?: number;
+  /** How often the ztunnel logs are re-read while waiting (default 500 ms). */
+  readonly accessLogPollMs?: number;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function reasonOf(error: unknown): string | undefined {
+  const reason = (error as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+export interface ZtunnelPod {
+  readonly name: string;
+  readonly node?: string;
+  readonly ready: boolean;
+  readonly phase?: string;
+}
+
+export async function listZtunnelPods(client: ClusterClient): Promise<ZtunnelPod[]> {
+  const pods = await client.listPods(ISTIO_NAMESPACE, { labelSelector: ZTUNNEL_SELECTOR });
+  return pods.map(toPodHealth).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function toPodHealth(pod: V1Pod): ZtunnelPod {
+  const facts = podFacts(pod);
+  return { name: facts.name, node: facts.nodeName, ready: facts.ready, phase: facts.phase };
+}
+
+/** Every ztunnel's `/config_dump`, read in parallel; a failure is kept per pod, never thrown. */
+export async function readConfigDumps(client: ClusterClient, ztunnels: readonly ZtunnelPod[], now = new Date()): Promise<ZtunnelDumpResult[]> {
+  return Promise.all(
+    ztunnels.map(async (z): Promise<ZtunnelDumpResult> => {
+      try {
+        const text = await httpGetViaPortForward(client, ISTIO_NAMESPACE, z.name, ZTUNNEL_ADMIN_PORT, '/config_dump', { timeoutMs: 15_000 });
+        try {
+          return { ztunnelPod: z.name, node: z.node, dump: parseConfigDump(text, { now, ztunnelPod: z.name }) };
+        } catch {
+          return { ztunnelPod: z.name, node: z.node, error: `${z.name}: /config_dump did not return ztunnel's JSON` };
+        }
+      } catch (error) {
+        return { ztunnelPod: z.name, node: z.node, error: messageOf(error), reason: reasonOf(error) };
+      }
+    }),
+  );
+}
+
+/** Lines of a container's log, read once (not followed). */
+export function readLog(
+  client: ClusterClient,
+  namespace: string,
+  pod: string,
+  container: string,
+  options: { sinceTime?: string; tailLines?: number },
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const lines: string[] = [];
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(lines);
+    };
+    const handle = client.followLogs(namespace, pod, container, { follow: false, ...options }, { onLine: (line) => lines.push(line), onEnd: finish });
+    // A non-follow read ends by itself; the timer only guards against a stream that never ends.
+    const timer = setTimeout(() => {
+      handle.stop();
+      finish();
+    }, timeoutMs);
+  });
+}
+
+/** A ztunnel's log lines parsed into entries (the log viewer's parser: one parser in the project). */
+export async function readZtunnelEntries(client: ClusterClient, pod: string, options: { sinceTime?: string; tailLines?: number }): Promise<ZtunnelLogEntry[]> {
+  const lines = await readLog(client, ISTIO_NAMESPACE, pod, ZTUNNEL_CONTAINER, options);
+  return lines.map(parseZtunnelLine);
+}
+
+export async function readTrustDomain(client: ClusterClient): Promise<string> {
+  try {
+    const configMap = await client.readConfigMap(ISTIO_NAMESPACE, 'istio');
+    return trustDomainFromMeshConfig(configMap.data?.mesh) ?? DEFAULT_TRUST_DOMAIN;
+  } catch {
+    return DEFAULT_TRUST_DOMAIN;
+  }
+}
+
+/** Contexts for a command: the node's, given ones, or picked (several when the kubeconfig has several). */
+export async function pickVerifyContexts(deps: VerifyDeps, title: string, preselected: readonly string[]): Promise<string[] | undefined> {
+  const state = deps.kube.state();
+  if (state.contexts.length === 0) {
+    void deps.host.showMessage('error', state.problem?.message ?? 'No kube contexts found in the kubeconfig.', {});
+    return undefined;
+  }
+  if (state.contexts.length === 1) return [state.contexts[0].name];
+  const picked = await deps.host.pickMany(
+    state.contexts.map((c) => ({
+      label: c.name,
+      description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`,
+      picked: preselected.length > 0 ? preselected.includes(c.name) : c.isCurrent,
+      value: c.name,
+    })),
+    { title, placeHolder: 'Contexts (clusters) to run on' },
+  );
+  return picked && picked.length > 0 ? picked : undefined;
+}
+
+/** `{ context }`/`{ contextName }` of a tree node or a plain object. */
+export function contextOfArg(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const node = value as Record<string, unknown>;
+  const context = node.context ?? node.contextName;
+  return typeof context === 'string' && context !== '' ? context : undefined;
+}
