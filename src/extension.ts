@@ -18,6 +18,8 @@ export interface AmbientMeshApi {
   readonly model: MeshModel;
   readonly clusters: ClustersTreeProvider;
   readonly clustersView: vscode.TreeView<ExplorerNode>;
+  readonly decorations: NamespaceDecorationProvider;
+  readonly statusBar: ClustersStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
@@ -69,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     }),
   );
 
-  return { model, clusters, clustersView };
+  return { model, clusters, clustersView, decorations, statusBar };
 }
 
 export function deactivate(): void {

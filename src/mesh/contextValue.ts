@@ -2,6 +2,7 @@
 // Menus match with `viewItem =~ /^namespace\b.*\+ambient\b/` (see `whenViewItem`). Flags are written in
 // a fixed order so a value is stable, and every flag a base may carry is listed here, so a menu's `when`
 // clause cannot target a flag that is never set.
+import type { NamespaceEntry } from './clusterModel';
 
 export const NODE_FLAGS = {
   /** A kube context. */
@@ -41,4 +42,16 @@ export function parseContextValue(value: string): ParsedContextValue {
 /** A `when` clause for package.json menus: this base, with this flag if given. */
 export function whenViewItem<B extends NodeBase>(base: B, flag?: NodeFlag<B>): string {
   return flag ? `viewItem =~ /^${base}\\b.*\\+${flag}\\b/` : `viewItem =~ /^${base}\\b/`;
+}
+
+/** A namespace row's contextValue, e.g. `namespace+ambient+partial` (pure, so the benchmark renders the same). */
+export function namespaceContextValue(entry: NamespaceEntry): string {
+  return contextValue('namespace', [
+    entry.dataplane.ambient && 'ambient',
+    entry.dataplane.sidecar && 'sidecar',
+    entry.dataplane.mode === 'conflict' && 'conflict',
+    entry.dataplane.waypoint !== undefined && 'waypoint',
+    entry.dataplane.ambient && entry.progress.partial && 'partial',
+    entry.system && 'system',
+  ]);
 }

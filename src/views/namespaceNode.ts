@@ -2,23 +2,12 @@
 // and pod counts; its children are its workloads and its pods without owner.
 import * as vscode from 'vscode';
 import type { ClusterModel, NamespaceEntry } from '../mesh/clusterModel';
-import { contextValue } from '../mesh/contextValue';
+import { contextValue, namespaceContextValue } from '../mesh/contextValue';
 import { CAPTURE_STATES, CAPTURE_STATE_LABELS } from '../mesh/dataplane';
 import { ExplorerNode, reuseNodes } from './explorerNode';
 import { namespaceUri } from './nodeUri';
 import { PodNode } from './podNode';
 import { WorkloadNode } from './workloadNode';
-
-export function namespaceContextValue(entry: NamespaceEntry): string {
-  return contextValue('namespace', [
-    entry.dataplane.ambient && 'ambient',
-    entry.dataplane.sidecar && 'sidecar',
-    entry.dataplane.mode === 'conflict' && 'conflict',
-    entry.dataplane.waypoint !== undefined && 'waypoint',
-    entry.dataplane.ambient && entry.progress.partial && 'partial',
-    entry.system && 'system',
-  ]);
-}
 
 export function namespaceTooltip(entry: NamespaceEntry, context: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString();

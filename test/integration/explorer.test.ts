@@ -1,0 +1,288 @@
+// The Clusters view against the two-cluster test cluster: contexts, the Mesh node, namespace badges and
+// descriptions, decorations, contextValues, pods and their capture state, the filters, live updates from a
+// kubectl label change, a context whose server is down, and the command/package.json contract.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { AmbientMeshApi } from '../../src/extension';
+import { createKubeClients } from '../../src/kube/kubeClients';
+import { parseContextValue } from '../../src/mesh/contextValue';
+import { MeshModel } from '../../src/mesh/meshModel';
+import { ClustersTreeProvider } from '../../src/views/clustersTreeProvider';
+import { ContextNode } from '../../src/views/contextNode';
+import type { ExplorerNode } from '../../src/views/explorerNode';
+import { MeshNode } from '../../src/views/meshNode';
+import { MessageNode } from '../../src/views/messageNode';
+import { NamespaceNode } from '../../src/views/namespaceNode';
+import { PodNode } from '../../src/views/podNode';
+import { WorkloadNode } from '../../src/views/workloadNode';
+
+const EXTENSION_ID = 'ambient-mesh.ambient-mesh';
+const run = promisify(execFile);
+
+function env(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set in the extension host`);
+  return value;
+}
+
+async function kubectl(...args: string[]): Promise<string> {
+  const { stdout } = await run(env('AMBIENT_TEST_KUBECTL'), ['--kubeconfig', env('KUBECONFIG'), ...args], { timeout: 20_000 });
+  return stdout;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function item(node: ExplorerNode): vscode.TreeItem {
+  return node.getTreeItem();
+}
+
+function label(node: ExplorerNode): string {
+  const l = item(node).label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+function tooltipText(node: ExplorerNode): string {
+  const t = item(node).tooltip;
+  return typeof t === 'string' ? t : (t?.value ?? '');
+}
+
+async function children(provider: ClustersTreeProvider, node?: ExplorerNode): Promise<ExplorerNode[]> {
+  return provider.getChildren(node);
+}
+
+async function contextNode(provider: ClustersTreeProvider, name: string): Promise<ContextNode> {
+  const node = (await children(provider)).find((n) => n instanceof ContextNode && n.context === name);
+  assert.ok(node instanceof ContextNode, `no context node ${name}`);
+  return node;
+}
+
+async function namespaceNode(provider: ClustersTreeProvider, context: ContextNode, name: string): Promise<NamespaceNode> {
+  const node = (await children(provider, context)).find((n) => n instanceof NamespaceNode && n.name === name);
+  assert.ok(node instanceof NamespaceNode, `no namespace ${name} under ${context.context}`);
+  return node;
+}
+
+describe('Clusters view (explorer)', function () {
+  this.timeout(60_000);
+  let api: AmbientMeshApi;
+  let provider: ClustersTreeProvider;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<AmbientMeshApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    provider = api.clusters;
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('ambient').update('explorer.showOnlyAmbient', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('lists every kube context, not only the current one, and marks the current one', async () => {
+    const roots = await children(provider);
+    assert.deepEqual(roots.map(label).sort(), ['cluster-1', 'cluster-1-viewer', 'cluster-2', 'cluster-2-viewer']);
+    const current = roots.filter((n) => parseContextValue(item(n).contextValue ?? '').flags.has('current')).map(label);
+    assert.deepEqual(current, ['cluster-1']);
+  });
+
+  it('describes a context with a short mesh summary: istio version, ztunnel x/y, ambient namespaces', async () => {
+    const node = await contextNode(provider, 'cluster-2');
+    await api.model.cluster('cluster-2').loadSummary();
+    assert.match(String(item(node).description), /^istio 1\.28\.3 · ztunnel 3\/3 · \d+ ambient$/);
+  });
+
+  it('expanding a context shows the Mesh node (istiod, ztunnel, istio-cni, trust domain) and the namespaces', async () => {
+    const node = await contextNode(provider, 'cluster-1');
+    const kids = await children(provider, node);
+    assert.ok(kids[0] instanceof MeshNode, 'the Mesh node comes first');
+    assert.match(String(item(kids[0]).description), /istiod 1\.28\.3 · ready/);
+    const rows = (await children(provider, kids[0])).map((n) => `${label(n)}: ${item(n).description}`);
+    assert.deepEqual(rows, ['istiod: 1.28.3 · ready 1/1', 'ztunnel: ready 3/3', 'istio-cni: ready 3/3', 'trust domain: cluster.local']);
+    const names = kids.filter((n) => n instanceof NamespaceNode).map(label);
+    for (const expected of ['finance', 'accounts', 'bookinfo', 'legacy', 'istio-system', 'prometheus']) assert.ok(names.includes(expected), `${expected} in ${names}`);
+    assert.ok(!names.includes('kube-system'), 'system namespaces are hidden by default');
+    assert.equal(api.model.cluster('cluster-1').live, true);
+  });
+
+  it('finance and accounts are outside the mesh: no badge, no description', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    for (const name of ['finance', 'accounts']) {
+      const node = await namespaceNode(provider, context, name);
+      assert.equal(item(node).description, undefined);
+      assert.equal(item(node).contextValue, 'namespace');
+      assert.equal(api.decorations.provideFileDecoration(node.resourceUri), undefined);
+    }
+  });
+
+  it('badges an ambient namespace with capture progress, and names the opted-out pod', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    const legacy = await namespaceNode(provider, context, 'legacy');
+    const tree = item(legacy);
+    assert.equal(tree.description, 'ambient · 1/1 captured');
+    assert.equal(tree.contextValue, 'namespace+ambient');
+    const decoration = api.decorations.provideFileDecoration(legacy.resourceUri);
+    assert.equal(decoration?.badge, 'A');
+    assert.equal((decoration?.color as vscode.ThemeColor).id, 'charts.green');
+    assert.match(tooltipText(legacy), /istio\.io\/dataplane-mode=ambient/);
+    assert.match(tooltipText(legacy), /opted out: 1/);
+    const workloads = await children(provider, legacy);
+    assert.deepEqual(workloads.map((w) => `${label(w)} ${item(w).description}`).sort(), ['reporting Deployment', 'web Deployment · 1/1 captured']);
+    const reporting = workloads.find((w) => label(w) === 'reporting')!;
+    const [pod] = await children(provider, reporting);
+    assert.ok(pod instanceof PodNode);
+    assert.equal(item(pod).description, 'opted out');
+    assert.equal(item(pod).contextValue, 'pod+optedOut');
+    const web = workloads.find((w) => label(w) === 'web')!;
+    const [webPod] = await children(provider, web);
+    assert.equal(item(webPod).description, 'captured');
+    assert.match(tooltipText(webPod), /spiffe:\/\/cluster\.local\/ns\/legacy\/sa\/web/);
+  });
+
+  it('badges a sidecar namespace S, and lists its pods as sidecar', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    const bookinfo = await namespaceNode(provider, context, 'bookinfo');
+    assert.equal(item(bookinfo).description, 'sidecar');
+    assert.equal(item(bookinfo).contextValue, 'namespace+sidecar');
+    assert.equal(api.decorations.provideFileDecoration(bookinfo.resourceUri)?.badge, 'S');
+    const workloads = await children(provider, bookinfo);
+    assert.ok(workloads.every((w) => w instanceof WorkloadNode));
+    const pods = await children(provider, workloads[0]);
+    assert.equal(item(pods[0]).description, 'sidecar');
+  });
+
+  it('host-network pods show as host network', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    const prometheus = await namespaceNode(provider, context, 'prometheus');
+    const exporter = (await children(provider, prometheus)).find((w) => label(w) === 'node-exporter');
+    assert.ok(exporter, 'node-exporter DaemonSet');
+    assert.match(String(item(exporter).description), /^DaemonSet/);
+    const pods = await children(provider, exporter);
+    assert.equal(pods.length, 3, 'one per node');
+    assert.ok(pods.every((p) => item(p).description === 'host network'));
+  });
+
+  it('a label set with kubectl elsewhere reaches the tree through the watch, badge and all', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    const finance = await namespaceNode(provider, context, 'finance');
+    const rendered = new Promise<number>((resolve) => {
+      const subscription = provider.onDidRequestRender((changes) => {
+        if (changes.some((c) => c.scope === 'namespaces' && c.context === 'cluster-1' && c.namespaces.includes('finance') && c.labelsChanged)) {
+          subscription.dispose();
+          resolve(Date.now());
+        }
+      });
+    });
+    const started = Date.now();
+    await kubectl('--context', 'cluster-1', 'label', 'namespace', 'finance', 'istio.io/dataplane-mode=ambient');
+    try {
+      const at = await Promise.race([rendered, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no redraw within 5 s')), 5000))]);
+      assert.ok(at - started < 3000, `redraw ${at - started} ms after kubectl started`);
+      assert.match(String(item(finance).description), /^ambient · /);
+      assert.match(item(finance).contextValue ?? '', /^namespace\+ambient/);
+      assert.equal(api.decorations.provideFileDecoration(finance.resourceUri)?.badge, 'A');
+      // istio-cni (simulated) captures the running pod: progress reaches 1/1.
+      await waitFor('finance fully captured', () => item(finance).description === 'ambient · 1/1 captured');
+    } finally {
+      await kubectl('--context', 'cluster-1', 'label', 'namespace', 'finance', 'istio.io/dataplane-mode-');
+    }
+    await waitFor('finance back outside the mesh', () => item(finance).description === undefined);
+  });
+
+  it('"show only ambient" lists only enrolled namespaces; the setting toggles back', async () => {
+    await vscode.commands.executeCommand('ambient.clusters.showOnlyAmbient');
+    try {
+      const context = await contextNode(provider, 'cluster-1');
+      const names = (await children(provider, context)).filter((n) => n instanceof NamespaceNode).map(label);
+      assert.deepEqual(names, ['legacy']);
+    } finally {
+      await vscode.commands.executeCommand('ambient.clusters.showAllNamespaces');
+    }
+    const context = await contextNode(provider, 'cluster-1');
+    assert.ok((await children(provider, context)).filter((n) => n instanceof NamespaceNode).length > 1);
+  });
+
+  it('the status bar shows the current context and its ambient namespace count', async () => {
+    await waitFor('status bar counts', () => /cluster-1 · ambient \d+\/\d+/.test(api.statusBar.item.text));
+    assert.equal(api.statusBar.item.command, 'ambientMesh.clusters.focus');
+  });
+
+  it('collapsing an expanded context stops its watches', async () => {
+    const context = await contextNode(provider, 'cluster-2');
+    await api.clustersView.reveal(context, { expand: true, focus: false, select: false });
+    await waitFor('cluster-2 live', () => api.model.cluster('cluster-2').live);
+    await vscode.commands.executeCommand('workbench.actions.treeView.ambientMesh.clusters.collapseAll');
+    await waitFor('cluster-2 watches stopped', () => !api.model.cluster('cluster-2').live);
+    assert.match(String(item(context).description), /^istio 1\.28\.3/, 'the collapsed context keeps its summary');
+  });
+
+  it('a context whose server is down says so on its node, offers Retry and Show Log, and the others still work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ambient-down-'));
+    const downConfig = join(dir, 'down.yaml');
+    writeFileSync(
+      downConfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: down',
+        '  cluster:',
+        '    server: https://127.0.0.1:1',
+        '    insecure-skip-tls-verify: true',
+        'users:',
+        '- name: down',
+        '  user:',
+        '    token: not-used',
+        'contexts:',
+        '- name: down',
+        '  context:',
+        '    cluster: down',
+        '    user: down',
+        '',
+      ].join('\n'),
+    );
+    const kube = createKubeClients({ kubeconfigPaths: [env('KUBECONFIG'), downConfig], watchFiles: false, requestTimeoutMs: 3000 });
+    const model = new MeshModel(kube, { isSystemNamespace: (n) => n.startsWith('kube-') });
+    const ownProvider = new ClustersTreeProvider(model, () => ({ hideSystemNamespaces: true, showOnlyAmbient: false }), () => 20);
+    try {
+      const down = await contextNode(ownProvider, 'down');
+      await model.cluster('down').loadSummary();
+      assert.match(String(item(down).description), /down/, 'one sentence naming the context');
+      assert.equal(parseContextValue(item(down).contextValue ?? '').flags.has('error'), true);
+      const kids = await children(ownProvider, down);
+      assert.ok(kids.every((k) => k instanceof MessageNode));
+      assert.deepEqual(kids.slice(1).map(label), ['Retry', 'Show Log']);
+      assert.equal(item(kids[1]).command?.command, 'ambient.clusters.retry');
+      assert.equal(item(kids[2]).command?.command, 'ambient.output.show');
+      const healthy = await contextNode(ownProvider, 'cluster-2');
+      const names = (await children(ownProvider, healthy)).filter((n) => n instanceof NamespaceNode).map(label);
+      assert.ok(names.includes('finance'), 'cluster-2 lists its namespaces next to the broken context');
+    } finally {
+      ownProvider.dispose();
+      model.dispose();
+      kube.dispose();
+    }
+  });
+
+  it('every command in package.json is registered, and every registered ambient.* command is declared', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const manifest = JSON.parse(readFileSync(join(extension.extensionPath, 'package.json'), 'utf8'));
+    const declared = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    const registered = new Set((await vscode.commands.getCommands(true)).filter((id) => id.startsWith('ambient.')));
+    assert.deepEqual([...declared].filter((id) => !registered.has(id)), [], 'declared but not registered');
+    assert.deepEqual([...registered].filter((id) => !declared.has(id)), [], 'registered but not declared');
+  });
+});
