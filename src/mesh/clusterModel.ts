@@ -145,7 +145,11 @@ export class ClusterModel {
     const generation = this.generation;
     this.summaryLoad = (async () => {
       try {
-        const [namespaces] = await Promise.all([this.client.listNamespaces(), this.loadIstioSystem()]);
+        // istio-system may be unreadable (a restricted user) while namespaces are not: that is no outage.
+        const [namespaces] = await Promise.all([
+          this.client.listNamespaces(),
+          this.loadIstioSystem().catch((error: unknown) => this.options.log?.warn(`${this.context}: cannot read ${ISTIO_NAMESPACE}: ${(error as Error).message}`)),
+        ]);
         if (generation !== this.generation) return;
         this.counts = this.countNamespaces(namespaces.map(namespaceFacts));
         this.problemValue = undefined;

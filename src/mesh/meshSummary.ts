@@ -94,7 +94,8 @@ export function istioVersions(summary: MeshSummary): string {
 }
 
 /** The short line on a context node: `istio 1.28.3 · ztunnel 3/3 · 2 ambient`. */
-export function contextDescription(summary: MeshSummary, ambientNamespaces: number | undefined): string {
+export function contextDescription(summary: MeshSummary | undefined, ambientNamespaces: number | undefined): string {
+  if (!summary) return ambientNamespaces === undefined ? '' : `${ambientNamespaces} ambient`;
   if (!isIstioInstalled(summary)) return 'no Istio';
   const parts: string[] = [];
   parts.push(summary.istiod.length > 0 ? `istio ${istioVersions(summary)}` : 'no istiod');

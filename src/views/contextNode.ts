@@ -37,8 +37,8 @@ export class ContextNode extends ExplorerNode {
   description(): string {
     const cluster = this.cluster;
     if (cluster.status === 'error' && cluster.problem) return cluster.problem.sentence;
-    if (cluster.summary) return contextDescription(cluster.summary, cluster.namespaceCounts?.ambient);
-    return cluster.status === 'loading' ? 'loading…' : '';
+    if (cluster.status === 'loading' && !cluster.summary) return 'loading…';
+    return contextDescription(cluster.summary, cluster.namespaceCounts?.ambient);
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -177,3 +177,17 @@ describe('cluster model', () => {
     assert.deepEqual(model.summary?.ztunnel, { ready: 2, desired: 3 });
   });
 });
+
+describe('cluster model with a restricted user', () => {
+  it('an unreadable istio-system is no outage: namespaces still count, the context is not in error', async () => {
+    const fake = new FakeClient();
+    fake.listDeployments = async () => {
+      throw Object.assign(new Error('forbidden'), { reason: 'forbidden' });
+    };
+    const model = new ClusterModel(fake as unknown as ClusterClient, { isSystemNamespace: () => false });
+    await model.loadSummary();
+    assert.notEqual(model.status, 'error');
+    assert.equal(model.summary, undefined);
+    assert.deepEqual(model.namespaceCounts, { ambient: 1, total: 2 });
+  });
+});
