@@ -200,7 +200,7 @@ async function waitForCapture(deps: CommandDeps, namespaces: readonly NamespaceR
   }
 }
 
-/** Above this many namespaces in one context, one cluster-wide pod list is cheaper than one list each. */
+/** Above this many namespaces in one context, one cluster-wide list is cheaper than one list each. */
 const PER_NAMESPACE_POD_LISTS = 10;
 
 async function uncapturedIn(deps: CommandDeps, context: string, refs: readonly NamespaceRef[]): Promise<UncapturedPods[]> {
@@ -262,15 +262,25 @@ const LISTERS: Readonly<Record<WorkloadKind, 'listDeployments' | 'listStatefulSe
   DaemonSet: 'listDaemonSets',
 };
 
-/** The workloads of the configured kinds in each namespace; a namespace whose listing fails is a failed result. */
+/**
+ * The workloads of the configured kinds in each namespace; a listing that fails is a failed result for
+ * its namespace(s). Many namespaces in one context are listed with one cluster-wide LIST per kind.
+ */
 async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<{ workloads: WorkloadRef[]; failures: TargetResult[] }> {
   const kinds = deps.settings().restartKinds;
-  const jobs = namespaces.flatMap((ref) => kinds.map((kind) => ({ ref, kind })));
+  const jobs = groupByContext(namespaces).flatMap(([context, refs]) =>
+    refs.length > PER_NAMESPACE_POD_LISTS
+      ? kinds.map((kind) => ({ context, refs, kind, namespace: undefined as string | undefined }))
+      : refs.flatMap((ref) => kinds.map((kind) => ({ context, refs: [ref], kind, namespace: ref.namespace as string | undefined }))),
+  );
   const batch = await runBatch(
     jobs,
-    async ({ ref, kind }) => {
-      const items = await deps.kube.client(ref.context)[LISTERS[kind]](ref.namespace);
-      return items.map((w): WorkloadRef => ({ ...ref, kind, name: w.metadata?.name ?? '' }));
+    async ({ context, refs, kind, namespace }) => {
+      const wanted = new Set(refs.map((r) => r.namespace));
+      const items = await deps.kube.client(context)[LISTERS[kind]](namespace);
+      return items
+        .filter((w) => wanted.has(w.metadata?.namespace ?? namespace ?? ''))
+        .map((w): WorkloadRef => ({ context, namespace: w.metadata?.namespace ?? namespace ?? '', kind, name: w.metadata?.name ?? '' }));
     },
     { concurrency: deps.settings().concurrency },
   );
@@ -279,13 +289,10 @@ async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRe
   for (const outcome of batch.outcomes) {
     if (outcome.status === 'succeeded') workloads.push(...outcome.value);
     else if (outcome.status === 'failed') {
-      const { ref, kind } = outcome.target;
-      failures.push({
-        ref,
-        target: namespaceKey(ref),
-        outcome: 'failed',
-        detail: `could not list ${kind}s: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`,
-      });
+      const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      for (const ref of outcome.target.refs) {
+        failures.push({ ref, target: namespaceKey(ref), outcome: 'failed', detail: `could not list ${outcome.target.kind}s: ${why}` });
+      }
     }
   }
   return { workloads: planRestart(workloads, kinds), failures };

@@ -307,6 +307,27 @@ describe('Restart Workloads', () => {
     for (const w of f.clusters.get('cluster-1')!.workloads) assert.equal(w.object.metadata!.generation, 1);
   });
 
+  it('restarts across many namespaces with one LIST per kind, and only in the chosen namespaces', async () => {
+    const f = fixture(['cluster-1'], { confirmRestart: false });
+    const cluster = f.clusters.get('cluster-1')!;
+    const targets = Array.from({ length: 12 }, (_, i) => ref('cluster-1', `load-${i}`));
+    for (const t of targets) cluster.addNamespace(t.namespace).addWorkload('Deployment', t.namespace, 'app');
+    cluster.addNamespace('other').addWorkload('Deployment', 'other', 'keep-me');
+    let lists = 0;
+    for (const method of ['listDeployments', 'listStatefulSets', 'listDaemonSets'] as const) {
+      const original = cluster[method].bind(cluster);
+      (cluster as unknown as Record<string, unknown>)[method] = async (ns?: string) => {
+        lists++;
+        return original(ns);
+      };
+    }
+    const report = await restartNamespaceWorkloads(f.deps, targets);
+    assert.equal(lists, 3);
+    assert.equal(report.results.length, 12);
+    assert.equal(f.restarts.some((r) => r.name === 'keep-me'), false);
+    assert.deepEqual(new Set(f.restarts.map((r) => r.namespace)), new Set(targets.map((t) => t.namespace)));
+  });
+
   it('says so when a namespace has nothing to restart', async () => {
     const f = fixture(['cluster-1']);
     f.clusters.get('cluster-1')!.addNamespace('legacy');

@@ -1,0 +1,243 @@
+// Test Connectivity…: exec `curl -s -m 5 <target>` in a source pod on one or more contexts at once, then
+// find ztunnel's access-log entry for that connection and say plainly whether it was mTLS (with both
+// SPIFFE identities) or plain text. Results side by side, one column per context.
+import type { ClusterClient, V1Pod } from '../kube/types';
+import {
+  connectionVerdict,
+  curlArgv,
+  curlExitMeaning,
+  isCurlMissing,
+  matchingEntries,
+  parseTarget,
+  type ConnectionVerdict,
+  type ConnectivityResult,
+  type ConnectivityTarget,
+} from '../mesh/connectivity';
+import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
+import type { ZtunnelLogEntry } from '../logs/entry';
+import type { PickItem } from './host';
+import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
+
+/** The seeds' source: `finance/curl`. */
+export const DEFAULT_SOURCE = { namespace: 'finance', workload: 'curl' } as const;
+export const DEFAULT_TARGET = 'accounts.accounts.svc.cluster.local:8080';
+
+/** What a test runs: given as the command's argument (tests, other commands) or picked. */
+export interface ConnectivityRequest {
+  readonly contexts: readonly string[];
+  readonly source: { readonly namespace: string; readonly pod?: string; readonly workload?: string };
+  /** A Service with its port (`accounts.accounts.svc.cluster.local:8080`) or a URL. */
+  readonly target: string;
+}
+
+/** `curl-6c9f7d8b5-x2k4p` → `curl` (Deployment pod), `prometheus-0` → `prometheus` (StatefulSet pod). */
+export function workloadNameOf(pod: V1Pod): string {
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (owner?.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
+  return owner?.name ?? pod.metadata?.name ?? '';
+}
+
+function isRunning(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Running' && pod.metadata?.deletionTimestamp === undefined;
+}
+
+/** The source pod on one context: the named pod, else a running pod of the named workload. */
+async function resolveSourcePod(client: ClusterClient, source: ConnectivityRequest['source']): Promise<V1Pod> {
+  const pods = await client.listPods(source.namespace);
+  const found = source.pod
+    ? pods.find((p) => p.metadata?.name === source.pod)
+    : pods.filter(isRunning).find((p) => workloadNameOf(p) === source.workload);
+  if (!found) {
+    const what = source.pod ? `Pod ${source.namespace}/${source.pod}` : `No running pod of ${source.namespace}/${source.workload}`;
+    throw new Error(source.pod ? `${what} does not exist on ${client.context}.` : `${what} on ${client.context}.`);
+  }
+  return found;
+}
+
+/** The container to exec in: one named `curl` if there is one (the seeds' image), else the first. */
+function curlContainer(pod: V1Pod): string | undefined {
+  const containers = pod.spec?.containers ?? [];
+  return (containers.find((c) => c.name === 'curl') ?? containers[0])?.name;
+}
+
+/** The Service's ClusterIP and its endpoints' pod IPs: where the connection may show up in `dst.addr`. */
+async function destinationIps(client: ClusterClient, target: ConnectivityTarget): Promise<string[]> {
+  if (!target.service) return [];
+  try {
+    const services = await client.listServices(target.service.namespace, { fieldSelector: `metadata.name=${target.service.name}` });
+    const service = services.find((s) => s.metadata?.name === target.service?.name);
+    if (!service) return [];
+    const ips = [service.spec?.clusterIP].filter((ip): ip is string => !!ip && ip !== 'None');
+    const selector = service.spec?.selector;
+    if (selector && Object.keys(selector).length > 0) {
+      const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+      const pods = await client.listPods(target.service.namespace, { labelSelector });
+      for (const p of pods) if (p.status?.podIP) ips.push(p.status.podIP);
+    }
+    return ips;
+  } catch {
+    return [];
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Re-read the ztunnel logs until the connection's entry appears or the wait is over. */
+async function findVerdict(
+  deps: Pick<VerifyDeps, 'accessLogWaitMs' | 'accessLogPollMs' | 'log'>,
+  client: ClusterClient,
+  query: Parameters<typeof matchingEntries>[1],
+): Promise<ConnectionVerdict> {
+  const waitMs = deps.accessLogWaitMs ?? 5000;
+  const pollMs = deps.accessLogPollMs ?? 500;
+  const deadline = Date.now() + waitMs;
+  // The kubelet's sinceTime has second precision: start a little early, the matcher drops older entries.
+  const sinceTime = new Date(query.startedAt - 5000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ztunnels = await listZtunnelPods(client).catch(() => []);
+  for (;;) {
+    const entries: ZtunnelLogEntry[] = [];
+    await Promise.all(
+      ztunnels.map(async (z) => {
+        try {
+          entries.push(...(await readZtunnelEntries(client, z.name, { sinceTime })));
+        } catch (error) {
+          deps.log.warn(`connectivity: ${client.context}: cannot read the log of ${ISTIO_NAMESPACE}/${z.name}: ${messageOf(error)}`);
+        }
+      }),
+    );
+    const matches = matchingEntries(entries, query);
+    if (matches.length > 0 || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000));
+    await sleep(pollMs);
+  }
+}
+
+/** Run the test on one context; never throws (a failure is the result's `error`). */
+export async function testOnContext(deps: VerifyDeps, context: string, request: ConnectivityRequest): Promise<ConnectivityResult> {
+  const started = Date.now();
+  const client = deps.kube.client(context);
+  const base = { context, target: request.target };
+  let pod: V1Pod;
+  try {
+    pod = await resolveSourcePod(client, request.source);
+  } catch (error) {
+    return { ...base, source: { namespace: request.source.namespace, pod: request.source.pod ?? request.source.workload ?? '' }, argv: [], error: messageOf(error) };
+  }
+  const source = { namespace: request.source.namespace, pod: pod.metadata?.name ?? '' };
+  const parsed = parseTarget(request.target, source.namespace);
+  if (!parsed.ok) return { ...base, source, argv: [], error: parsed.error };
+  const argv = curlArgv(parsed.target);
+  const startedAt = Date.now();
+  let exec;
+  try {
+    exec = await client.exec(source.namespace, source.pod, curlContainer(pod), argv, { timeoutMs: 20_000 });
+  } catch (error) {
+    const message = messageOf(error);
+    if (isCurlMissing({ error: message })) return { ...base, source, argv, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl (the seeds use finance/curl).` };
+    return { ...base, source, argv, error: message };
+  }
+  if (isCurlMissing(exec)) {
+    return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl (the seeds use finance/curl).` };
+  }
+  deps.log.info(`connectivity: ${context}: ${source.namespace}/${source.pod}: ${argv.join(' ')} → exit ${exec.exitCode} (${curlExitMeaning(exec.exitCode)})`);
+  const verdict = await findVerdict(deps, client, {
+    sourcePod: source.pod,
+    sourceNamespace: source.namespace,
+    sourceIp: pod.status?.podIP,
+    target: parsed.target,
+    destinationIps: await destinationIps(client, parsed.target),
+    startedAt,
+  });
+  return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, verdict, durationMs: Date.now() - started };
+}
+
+export async function runConnectivityTest(deps: VerifyDeps, request: ConnectivityRequest): Promise<ConnectivityResult[]> {
+  return Promise.all(request.contexts.map((context) => testOnContext(deps, context, request)));
+}
+
+function isRequest(value: unknown): value is ConnectivityRequest {
+  const r = value as Partial<ConnectivityRequest> | undefined;
+  return !!r && Array.isArray(r.contexts) && typeof r.target === 'string' && typeof r.source?.namespace === 'string';
+}
+
+/** The source pod's workload, picked among the namespace's running pods on the first context. */
+async function pickSource(deps: VerifyDeps, context: string, namespace: string | undefined): Promise<ConnectivityRequest['source'] | undefined> {
+  const client = deps.kube.client(context);
+  let ns = namespace;
+  if (!ns) {
+    const names = (await client.listNamespaces()).map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+    const items = names.map((n): PickItem<string> => ({ label: n, description: n === DEFAULT_SOURCE.namespace ? 'the seeds test from here' : undefined, value: n }));
+    items.sort((a, b) => Number(b.value === DEFAULT_SOURCE.namespace) - Number(a.value === DEFAULT_SOURCE.namespace));
+    ns = await deps.host.pickOne(items, { title: 'Test Connectivity: source namespace', placeHolder: `Namespace of the source pod on ${context}` });
+    if (!ns) return undefined;
+  }
+  const pods = (await client.listPods(ns)).filter(isRunning);
+  if (pods.length === 0) {
+    void deps.host.showMessage('warning', `No running pod in ${ns} on ${context} to test from.`, {});
+    return undefined;
+  }
+  const workloads = [...new Set(pods.map(workloadNameOf))].sort((a, b) => Number(b === DEFAULT_SOURCE.workload) - Number(a === DEFAULT_SOURCE.workload) || a.localeCompare(b));
+  if (workloads.length === 1) return { namespace: ns, workload: workloads[0] };
+  const workload = await deps.host.pickOne(
+    workloads.map((w) => ({ label: w, description: pods.filter((p) => workloadNameOf(p) === w).map((p) => p.metadata?.name).join(', '), value: w })),
+    { title: 'Test Connectivity: source', placeHolder: `Workload in ${ns} to run curl in (on each context, one of its pods)` },
+  );
+  return workload ? { namespace: ns, workload } : undefined;
+}
+
+const ENTER_URL = '\u0000url';
+
+async function pickTarget(deps: VerifyDeps, context: string, sourceNamespace: string): Promise<string | undefined> {
+  const services = await deps.kube.client(context).listServices();
+  const items: PickItem<string>[] = [];
+  for (const s of services) {
+    const name = s.metadata?.name ?? '';
+    const ns = s.metadata?.namespace ?? '';
+    if (ns === 'kube-system' || name === 'kubernetes') continue;
+    for (const port of s.spec?.ports ?? []) {
+      const value = `${name}.${ns}.svc.cluster.local:${port.port}`;
+      items.push({ label: value, description: port.name, value });
+    }
+  }
+  items.sort((a, b) => Number(b.value === DEFAULT_TARGET) - Number(a.value === DEFAULT_TARGET) || a.label.localeCompare(b.label));
+  items.push({ label: 'Enter a URL or host:port…', value: ENTER_URL });
+  const picked = await deps.host.pickOne(items, { title: 'Test Connectivity: target', placeHolder: 'A Service with its port, or a URL' });
+  if (picked !== ENTER_URL) return picked;
+  return deps.host.inputText({
+    title: 'Test Connectivity: target',
+    prompt: 'A URL or host:port, as curl takes it',
+    value: DEFAULT_TARGET,
+    validate: (value) => {
+      const parsed = parseTarget(value, sourceNamespace);
+      return parsed.ok ? undefined : parsed.error;
+    },
+  });
+}
+
+/** `ambient.check.connectivity`: from a context/namespace node, the palette, or a ConnectivityRequest. */
+export async function testConnectivity(deps: VerifyDeps, arg?: unknown): Promise<ConnectivityResult[] | undefined> {
+  try {
+    let request: ConnectivityRequest;
+    if (isRequest(arg)) {
+      request = arg;
+    } else {
+      const node = arg as { namespace?: unknown } | undefined;
+      const nodeContext = contextOfArg(arg);
+      const contexts = await pickVerifyContexts(deps, 'Test Connectivity: contexts', nodeContext ? [nodeContext] : []);
+      if (!contexts) return undefined;
+      const source = await pickSource(deps, contexts[0], typeof node?.namespace === 'string' ? node.namespace : undefined);
+      if (!source) return undefined;
+      const target = await pickTarget(deps, contexts[0], source.namespace);
+      if (!target) return undefined;
+      request = { contexts, source, target };
+    }
+    const results = await deps.host.withProgress(`Testing connectivity to ${request.target}…`, () => runConnectivityTest(deps, request));
+    deps.views.showConnectivity(results);
+    return results;
+  } catch (error) {
+    const message = messageOf(error);
+    deps.log.error(`Test Connectivity: ${message}`);
+    void deps.host.showMessage('error', `Test Connectivity: ${message}`, {});
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+// Show Workload Identities: what `istioctl ztunnel-config workload` and `... certificate` show, read from
+// every ztunnel's admin port through the API server's port-forward, with the places where ztunnel and
+// the pods' annotations disagree. When port-forward is forbidden: identities derived from service
+// accounts, and the view says it is a fallback.
+import type { ClusterClient } from '../kube/types';
+import { namespaceDataplane, namespaceFacts, podFacts, type PodFacts } from '../mesh/dataplane';
+import {
+  findDisagreements,
+  identitiesFromServiceAccounts,
+  mergeCertificates,
+  mergeWorkloads,
+  type CertificateRow,
+  type DerivedIdentityRow,
+  type Disagreement,
+  type ZtunnelDumpResult,
+  type ZtunnelWorkloadRow,
+} from '../mesh/ztunnelConfig';
+import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContext, readConfigDumps, readTrustDomain, type VerifyDeps } from './verifyDeps';
+
+export type IdentitySource = 'ztunnel' | 'service-accounts';
+
+export interface IdentitiesModel {
+  readonly context: string;
+  /** The namespace the command was invoked on: the table's initial filter. */
+  readonly namespace?: string;
+  readonly source: IdentitySource;
+  /** Why the view shows derived identities instead of ztunnel's (forbidden port-forward, no ztunnel). */
+  readonly fallbackReason?: string;
+  readonly workloads: readonly ZtunnelWorkloadRow[];
+  readonly certificates: readonly CertificateRow[];
+  readonly derived: readonly DerivedIdentityRow[];
+  readonly disagreements: readonly Disagreement[];
+  /** ztunnel pods that could not be read (the others still count). */
+  readonly unreadable: readonly { readonly pod: string; readonly error: string }[];
+  readonly namespaces: readonly string[];
+  readonly generatedAt: string;
+}
+
+export interface IdentitiesGathered {
+  readonly model: IdentitiesModel;
+  readonly dumps: readonly ZtunnelDumpResult[];
+}
+
+async function podsWithNamespaces(client: ClusterClient): Promise<{ pod: PodFacts; namespaceAmbient: boolean }[]> {
+  const [namespaces, pods] = await Promise.all([client.listNamespaces(), client.listPods()]);
+  const ambient = new Map(namespaces.map((ns) => namespaceFacts(ns)).map((ns) => [ns.name, namespaceDataplane(ns.labels).ambient]));
+  return pods.map((p) => podFacts(p)).map((pod) => ({ pod, namespaceAmbient: ambient.get(pod.namespace) ?? false }));
+}
+
+/** Read everything for one context and build the model (no UI). */
+export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, context: string, namespace?: string, now = new Date()): Promise<IdentitiesGathered> {
+  const client = deps.kube.client(context);
+  const [ztunnels, pods] = await Promise.all([listZtunnelPods(client), podsWithNamespaces(client)]);
+  const dumps = await readConfigDumps(client, ztunnels, now);
+  const read = dumps.filter((d) => d.dump);
+  const unreadable = dumps.filter((d) => d.error).map((d) => ({ pod: d.ztunnelPod, error: d.error ?? '' }));
+  for (const u of unreadable) deps.log.warn(`identities: ${context}: ztunnel ${u.pod}: ${u.error}`);
+  const namespaces = [...new Set(pods.map((p) => p.pod.namespace))].sort();
+  const base = { context, namespace, unreadable, namespaces, generatedAt: now.toISOString() };
+
+  if (read.length === 0) {
+    const forbidden = dumps.some((d) => d.reason === 'forbidden');
+    const fallbackReason =
+      ztunnels.length === 0
+        ? `No ztunnel pod in istio-system on ${context}: ambient mode is not installed, so these identities are derived from service accounts.`
+        : forbidden
+          ? `Port-forward to ztunnel's admin port is forbidden for your user on ${context}: these identities are derived from service accounts, not read from ztunnel.`
+          : `No ztunnel config dump could be read on ${context}: these identities are derived from service accounts, not read from ztunnel.`;
+    const trustDomain = await readTrustDomain(client);
+    return {
+      dumps,
+      model: { ...base, source: 'service-accounts', fallbackReason, workloads: [], certificates: [], derived: identitiesFromServiceAccounts(pods, trustDomain), disagreements: [] },
+    };
+  }
+  const workloads = mergeWorkloads(read);
+  const certificates = mergeCertificates(read);
+  const disagreements = findDisagreements({ pods: pods.filter(({ pod }) => pod.phase === 'Running'), workloads, certificates, now });
+  return { dumps, model: { ...base, source: 'ztunnel', workloads, certificates, derived: [], disagreements } };
+}
+
+/** `ambient.identity.show` on a context or namespace node, or from the palette. */
+export async function showWorkloadIdentities(deps: VerifyDeps, arg?: unknown): Promise<IdentitiesModel | undefined> {
+  let context = contextOfArg(arg);
+  const namespaceArg = (arg as { namespace?: unknown; namespaceName?: unknown } | undefined)?.namespace ?? (arg as { namespaceName?: unknown } | undefined)?.namespaceName;
+  const namespace = typeof namespaceArg === 'string' && namespaceArg !== '' ? namespaceArg : undefined;
+  if (!context) {
+    const picked = await pickVerifyContext(deps, 'Show Workload Identities');
+    if (!picked) return undefined;
+    context = picked;
+  }
+  const target = context;
+  try {
+    const { model } = await deps.host.withProgress(`Reading ztunnel identities on ${target}…`, () => gatherIdentities(deps, target, namespace));
+    deps.views.showIdentities(model);
+    if (model.source === 'service-accounts' && model.fallbackReason) void deps.host.showMessage('warning', model.fallbackReason, {});
+    return model;
+  } catch (error) {
+    const message = messageOf(error);
+    deps.log.error(`Show Workload Identities on ${target}: ${message}`);
+    void deps.host.showMessage('error', `Show Workload Identities: ${message}`, {});
+    return undefined;
+  }
+}
