@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { describeForLog, KubeError, toKubeError } from './errors';
+import { trackConnections } from './requestConnection';
 import type { KubeErrorSite } from './errors';
 import type { KubeLogger, LogOptions, LogStreamCallbacks } from './types';
 
@@ -66,10 +67,12 @@ export function followPodLogs(
     }
   });
 
+  const connections = trackConnections(kubeConfig);
   const end = (error?: KubeError) => {
     if (ended) return;
     if (!error) splitter.flush();
     ended = true;
+    connections.destroyConnections();
     if (error && error.reason !== 'cancelled') logger.warn(component, error.message);
     else logger.info(component, error ? `stopped: ${error.message}` : 'ended');
     try {
@@ -98,7 +101,7 @@ export function followPodLogs(
   sink.on('error', () => undefined);
 
   const { follow = true, timestamps, sinceTime, tailLines } = target.options;
-  new Log(kubeConfig)
+  new Log(connections.config)
     .log(target.namespace, target.pod, target.container, sink, {
       follow,
       timestamps,

@@ -5,6 +5,8 @@
 import { Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeForLog, KubeError, toKubeError } from './errors';
+import { trackConnections } from './requestConnection';
+import type { TrackedConfig } from './requestConnection';
 import type { KubeErrorSite } from './errors';
 import type { KubeLogger, WatchCallbacks, WatchEvent, WatchHandle } from './types';
 
@@ -64,6 +66,7 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
   let stopped = false;
   const stopController = new AbortController();
   let currentRequest: AbortController | undefined;
+  let currentConnections: TrackedConfig | undefined;
   let sleepTimer: NodeJS.Timeout | undefined;
   let wakeUp: (() => void) | undefined;
 
@@ -114,7 +117,9 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
 
   function watchOnce(resourceVersion: string, onResourceVersion: (rv: string) => void): Promise<WatchOutcome> {
     return new Promise<WatchOutcome>((resolve) => {
-      const watch = new Watch(source.kubeConfig);
+      const connections = trackConnections(source.kubeConfig);
+      currentConnections = connections;
+      const watch = new Watch(connections.config);
       if (source.tuning?.idleTimeoutMs) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = source.tuning.idleTimeoutMs;
       const started = Date.now();
       let gone = false;
@@ -125,6 +130,9 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
       const finish = (outcome: WatchOutcome) => {
         if (!settled) {
           settled = true;
+          // Close this request's connection now rather than leave a keep-alive socket behind.
+          connections.destroyConnections();
+          if (currentConnections === connections) currentConnections = undefined;
           resolve(outcome);
         }
       };
@@ -239,6 +247,9 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
     stopController.abort();
     currentRequest?.abort();
     currentRequest = undefined;
+    // A request still waiting for response headers has no AbortController yet: close its connection.
+    currentConnections?.destroyConnections();
+    currentConnections = undefined;
     if (sleepTimer) clearTimeout(sleepTimer);
     sleepTimer = undefined;
     wakeUp?.();

@@ -191,6 +191,32 @@ describe('watch', () => {
     assert.deepEqual(events, []);
   });
 
+  it('stop() also closes a watch request the server never answered', async () => {
+    const { syncs } = start();
+    await until(() => syncs.length === 1 && history.watchers.size === 1);
+    // From now on the server accepts watch requests and never sends headers.
+    let hungClosed = false;
+    let hungSeen = false;
+    api.respond = (req, res) => {
+      if (req.query.get('watch') !== 'true') return history.serve(req, res);
+      hungSeen = true;
+      res.on('close', () => (hungClosed = true));
+    };
+    history.dropWatches();
+    await until(() => hungSeen);
+    handle?.stop();
+    await until(() => hungClosed, 2000);
+  });
+
+  it('stop() during a list that never answers closes it', async () => {
+    let listClosed = false;
+    api.respond = (_req, res) => res.on('close', () => (listClosed = true));
+    start();
+    await until(() => api.requests.length === 1);
+    handle?.stop();
+    await until(() => listClosed, 2000);
+  });
+
   it('a client disposed by a kubeconfig change stops its watches and says so', async () => {
     const { syncs, errors } = start();
     await until(() => syncs.length === 1 && history.watchers.size === 1);
