@@ -1,0 +1,94 @@
+// One class per entry, from what the line says about encryption. The mTLS signal is structural (identity
+// fields, HBONE), never the letters "tls": ztunnel writes `src.identity` / `dst.identity` only for mutual TLS.
+//
+// Classification runs on every ingested line, so for plain and legacy lines it tests the unparsed `k=v`
+// text with one regular expression (a single native pass) and parses fields only for lines with an error.
+import type { FieldValue, LogClass, ZtunnelLogEntry } from './entry';
+import { entryFields } from './fields';
+
+/** The HBONE port: a connection to it is always mutual TLS. */
+const hbonePort = ':15008';
+
+/** Identity on either side, an HBONE address, or the HBONE port, in a `k=v` text (values quoted or not). */
+const mutualTlsText = /\b(?:src|dst)\.identity="?[^\s"]|\bdst\.hbone_addr="?[^\s"]|\bdst\.addr="?[^\s"]*:15008(?:"|\s|$)/;
+
+/** Every word the TLS patterns below need: a line without any of them is `other` after one cheap test. */
+const tlsGate = /tls|cert|x509|spiffe|identit|handshake|ssl|\bca\b|csr|secret|issuer|signature|notvalidforname/i;
+
+// A handshake that went wrong, or a certificate that did not verify (rustls, BoringSSL and Go wordings).
+const handshakeWord = /handshake/i;
+const failureWord = /fail|error|invalid|reject|refused|alert|eof|timed? ?out|reset|abort|unexpected|expired|unknown|bad/i;
+const certificateFailure =
+  /certificate_verify_failed|certificate verif\w* fail|fail\w* to verify[\w ]* certificate|invalid (?:peer )?certificate|unknown ?issuer|bad ?certificate|unknown ca\b|certificate (?:has )?expired|certificate (?:is )?not (?:yet )?valid|notvalidforname|bad ?signature|x509: /i;
+
+// Anything else about TLS, certificates or workload identities (fetches, rotations, handshakes, SPIFFE IDs).
+const tlsTopic = /tls|certificate|\bcerts?\b|x509|spiffe|identit|handshake|\bssl\b|\bca\b|\bcsr\b|secret/i;
+const tlsFieldKey = /(?:identity|cert|tls|spiffe)[\w.-]*=/i;
+const errorFieldKey = /(?:^|\s)(?:error|err|reason|cause)=/;
+const errorKeys = ['error', 'err', 'reason', 'cause'];
+
+/** ztunnel's access log: `connection complete`, `connection opened` (debug) or `connection failed` (early deny). */
+export function isAccessLogEntry(entry: Pick<ZtunnelLogEntry, 'message' | 'format'>): boolean {
+  const m = entry.message;
+  return (
+    entry.format !== 'raw' &&
+    m.startsWith('connection ') &&
+    (m === 'connection complete' || m === 'connection opened' || m === 'connection failed')
+  );
+}
+
+function present(value: FieldValue | undefined): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/** An access-log entry's connection used mutual TLS: an identity on either side, or HBONE. */
+export function isMutualTls(fields: Record<string, FieldValue>): boolean {
+  if (present(fields['src.identity']) || present(fields['dst.identity']) || present(fields['dst.hbone_addr'])) return true;
+  const dstAddr = fields['dst.addr'];
+  return typeof dstAddr === 'string' && dstAddr.endsWith(hbonePort);
+}
+
+function isTlsFailureText(text: string): boolean {
+  return certificateFailure.test(text) || (handshakeWord.test(text) && failureWord.test(text));
+}
+
+/** The values of error-carrying fields; fields are parsed only when the text has such a key. */
+function errorText(entry: ZtunnelLogEntry): string {
+  if (entry.fields === undefined && (entry.fieldsText === undefined || !errorFieldKey.test(entry.fieldsText))) return '';
+  const fields = entryFields(entry);
+  let error = '';
+  for (const key of errorKeys) {
+    const value = fields[key];
+    if (typeof value === 'string') error += ' ' + value;
+  }
+  return error;
+}
+
+function hasTlsFieldKey(entry: ZtunnelLogEntry): boolean {
+  if (entry.fields === undefined) return entry.fieldsText !== undefined && tlsFieldKey.test(entry.fieldsText);
+  for (const key in entry.fields) if (tlsFieldKey.test(key + '=')) return true;
+  return false;
+}
+
+export function classifyEntry(entry: ZtunnelLogEntry): LogClass {
+  if (isAccessLogEntry(entry)) {
+    // A connection whose handshake failed did not get mutual TLS, whatever identities it names: say so.
+    // ztunnel logs a failed connection at warn or error level, so info and debug entries carry no error.
+    if ((entry.level === 'error' || entry.level === 'warn' || entry.level === undefined) && isTlsFailureText(errorText(entry))) {
+      return 'tls-error';
+    }
+    if (entry.fields !== undefined) return isMutualTls(entry.fields) ? 'mtls' : 'plaintext';
+    return entry.fieldsText !== undefined && mutualTlsText.test(entry.fieldsText) ? 'mtls' : 'plaintext';
+  }
+  const { fieldsText } = entry;
+  const gated =
+    tlsGate.test(entry.message) ||
+    (entry.scope !== undefined && tlsGate.test(entry.scope)) ||
+    (fieldsText !== undefined && tlsGate.test(fieldsText)) ||
+    (entry.fields !== undefined && entry.format === 'json' && tlsGate.test(JSON.stringify(entry.fields)));
+  if (!gated) return 'other';
+  const text = entry.message + errorText(entry);
+  if (isTlsFailureText(text)) return 'tls-error';
+  if (tlsTopic.test(text) || (entry.scope !== undefined && tlsTopic.test(entry.scope))) return 'tls';
+  return hasTlsFieldKey(entry) ? 'tls' : 'other';
+}

@@ -1,0 +1,47 @@
+// The shape of one ztunnel log line once parsed, whatever format it was written in. Pure: no vscode, no DOM.
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * What a line tells a user about encryption:
+ * `mtls` an access-log entry for a mutual-TLS (identity-bearing or HBONE) connection;
+ * `plaintext` an access-log entry without any of that; `tls-error` a handshake or certificate
+ * verification failure; `tls` any other line about TLS, certificates or identities; `other` the rest.
+ */
+export type LogClass = 'mtls' | 'plaintext' | 'tls-error' | 'tls' | 'other';
+
+/** Which syntax the line was written in; `raw` is a line kept as text because it did not parse. */
+export type LogFormat = 'plain' | 'json' | 'legacy' | 'raw';
+
+/** Numbers stay numbers (JSON format, and unquoted digits in the plain format), so `bytes_sent` compares alike. */
+export type FieldValue = string | number | boolean | null;
+
+export interface ZtunnelLogEntry {
+  /** The timestamp as written (ztunnel's own, or the kubelet's when the line has none). */
+  time?: string;
+  level?: LogLevel;
+  /** The tracing target with its spans (`access`, `xds::client:xds{id=8}`, `ztunnel::state`). */
+  scope?: string;
+  /** The message column; for a raw line, the whole line. May be empty (the DNS access log has none). */
+  message: string;
+  /**
+   * The `k=v ...` section as written (plain and legacy formats). It is parsed into `fields` on first use
+   * (`entryFields`): a viewer reads the fields of few of the lines it ingests, and building them eagerly
+   * is most of the cost of parsing a line.
+   */
+  fieldsText?: string;
+  /** Parsed fields; set at parse time for JSON lines, else filled in by `entryFields`. */
+  fields?: Record<string, FieldValue>;
+  class: LogClass;
+  format: LogFormat;
+  /** Pod and container named by a `kubectl logs --prefix` or `<pod> <container>` prefix. */
+  pod?: string;
+  container?: string;
+}
+
+export const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
+export const logClasses: readonly LogClass[] = ['mtls', 'plaintext', 'tls-error', 'tls', 'other'];
+
+export function fieldText(value: FieldValue | undefined): string {
+  return value === undefined || value === null ? '' : String(value);
+}
