@@ -1,10 +1,12 @@
 // Composition root: build the services, wire them together, push every disposable. Nothing else here.
 import * as vscode from 'vscode';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
+import { registerVerifyCommands } from './commands/verifyRegister';
 import { createVscodeHost } from './commands/vscodeHost';
 import { commandSettings, onDidChangeSetting, setting } from './config';
 import { createKubeClients } from './kube/kubeClients';
 import { kubeLogger, logDisposable, logger, showLog } from './log';
+import { HealthResults } from './mesh/health';
 import { MeshModel } from './mesh/meshModel';
 import { ClustersTreeProvider } from './views/clustersTreeProvider';
 import { CLUSTERS_VIEW_ID, ONLY_AMBIENT_CONTEXT_KEY } from './views/commandIds';
@@ -20,6 +22,8 @@ export interface AmbientMeshApi {
   readonly clustersView: vscode.TreeView<ExplorerNode>;
   readonly decorations: NamespaceDecorationProvider;
   readonly statusBar: ClustersStatusBar;
+  /** The latest Check Ambient Health result per context. */
+  readonly health: HealthResults;
 }
 
 export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
@@ -71,7 +75,15 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     }),
   );
 
-  return { model, clusters, clustersView, decorations, statusBar };
+  // Verify: identities, connectivity, health. `health` keeps each context's worst result for the Mesh node.
+  const health = new HealthResults();
+  const verifyLog = logger('verify');
+  context.subscriptions.push(
+    health,
+    ...registerVerifyCommands({ kube, host: createVscodeHost(), log: verifyLog, extensionUri: context.extensionUri, health }),
+  );
+
+  return { model, clusters, clustersView, decorations, statusBar, health };
 }
 
 export function deactivate(): void {

@@ -176,5 +176,7 @@ export function contextOfArg(value: unknown): string | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const node = value as Record<string, unknown>;
   const context = node.context ?? node.contextName;
-  return typeof context === 'string' && context !== '' ? context : undefined;
+  if (typeof context === 'string' && context !== '') return context;
+  // The Mesh node knows its context through its parent (the context node).
+  return node.parent !== value ? contextOfArg(node.parent) : undefined;
 }

@@ -2,6 +2,7 @@
 // does the gathering). Each check says pass / warn / fail, shows its evidence, and names a fix when one
 // exists. Pure: no vscode, no Kubernetes client.
 import { captureState, namespaceDataplane, type NamespaceFacts, type PodFacts } from './dataplane';
+import { Emitter } from './events';
 import type { MeshSummary } from './meshSummary';
 import type { Disagreement } from './ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
@@ -233,6 +234,8 @@ export function captureCheck(input: HealthInput): HealthCheck {
     const notCaptured: string[] = [];
     const pending: string[] = [];
     for (const pod of ns.pods) {
+      // A pod still starting has no capture decision yet; only running pods can be "not captured".
+      if (pod.phase !== undefined && pod.phase !== 'Running') continue;
       const state = captureState(pod, dataplane.ambient);
       if (state === 'notCaptured') notCaptured.push(pod.name);
       else if (state === 'pending') pending.push(pod.name);
@@ -357,4 +360,32 @@ export function evaluateHealth(inputs: readonly HealthInput[], expected: readonl
     if (multi) checks.push(multi);
     return { context: input.context, checks, worst: worstOf(checks.map((c) => c.status)) };
   });
+}
+
+/**
+ * The latest health report of each context, for the tree: the Mesh node shows `worst(context)` and
+ * refreshes on `onDidChange` (the context whose report changed).
+ */
+export class HealthResults {
+  private readonly reports = new Map<string, HealthReport>();
+  private readonly changed = new Emitter<string>();
+  readonly onDidChange = this.changed.event;
+
+  set(report: HealthReport): void {
+    this.reports.set(report.context, report);
+    this.changed.fire(report.context);
+  }
+
+  get(context: string): HealthReport | undefined {
+    return this.reports.get(context);
+  }
+
+  /** The worst result of the context's last check, undefined when it was never checked. */
+  worst(context: string): HealthStatus | undefined {
+    return this.reports.get(context)?.worst;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

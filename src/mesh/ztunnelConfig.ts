@@ -215,6 +215,8 @@ export interface ZtunnelDumpResult {
   readonly node?: string;
   readonly dump?: ParsedConfigDump;
   readonly error?: string;
+  /** The kube layer's reason for the error (`forbidden` decides the fallback). */
+  readonly reason?: string;
 }
 
 /**

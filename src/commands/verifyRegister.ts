@@ -1,0 +1,44 @@
+// Registers the three verify commands. Each handler returns what it showed (the identities model, the
+// connectivity results, the health reports), so extension-host tests run them with executeCommand.
+import * as vscode from 'vscode';
+import type { KubeClients } from '../kube/types';
+import type { HealthResults } from '../mesh/health';
+import { VerifyPanels } from '../webview/identitiesPanel';
+import type { CommandHost } from './host';
+import { testConnectivity } from './verifyConnectivity';
+import type { VerifyDeps, VerifyHost, VerifyLog } from './verifyDeps';
+import { checkAmbientHealth } from './verifyHealth';
+import { showWorkloadIdentities } from './verifyIdentities';
+
+export const VERIFY_COMMANDS = {
+  showIdentities: 'ambient.identity.show',
+  testConnectivity: 'ambient.check.connectivity',
+  checkHealth: 'ambient.check.health',
+} as const;
+
+export interface RegisterVerifyDeps {
+  readonly kube: Pick<KubeClients, 'state' | 'client'>;
+  /** The window (the commands' CommandHost); the verify commands add a text input to it. */
+  readonly host: CommandHost;
+  readonly log: VerifyLog;
+  readonly extensionUri: vscode.Uri;
+  /** Shared with the tree: the Mesh node shows each context's worst result. */
+  readonly health?: HealthResults;
+}
+
+
+export function registerVerifyCommands(deps: RegisterVerifyDeps): vscode.Disposable[] {
+  const host: VerifyHost = {
+    ...deps.host,
+    inputText: async (options) =>
+      vscode.window.showInputBox({ title: options.title, prompt: options.prompt, value: options.value, validateInput: options.validate, ignoreFocusOut: true }),
+  };
+  const panels = new VerifyPanels(deps.extensionUri, deps.log);
+  const verify: VerifyDeps = { kube: deps.kube, host, log: deps.log, views: panels, health: deps.health };
+  return [
+    panels,
+    vscode.commands.registerCommand(VERIFY_COMMANDS.showIdentities, (arg?: unknown) => showWorkloadIdentities(verify, arg)),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.testConnectivity, (arg?: unknown) => testConnectivity(verify, arg)),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.checkHealth, (arg?: unknown) => checkAmbientHealth(verify, arg)),
+  ];
+}

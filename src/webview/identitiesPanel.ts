@@ -1,0 +1,112 @@
+// The verify panels: Workload Identities (toolkit data grid), Connectivity (results side by side) and
+// Ambient Health (checks with evidence and fixes). One panel per kind, reused and brought to front; the
+// data goes over typed messages once the app says `ready`. Implements VerifyViews for the commands.
+import * as vscode from 'vscode';
+import type { VerifyViews } from '../commands/verifyDeps';
+import type { IdentitiesModel } from '../commands/verifyIdentities';
+import type { ConnectivityResult } from '../mesh/connectivity';
+import type { HealthReport } from '../mesh/health';
+import { verifyHtml } from './identitiesHtml';
+import type { FromVerifyWebview, ToVerifyWebview, VerifyPanelKind } from './identitiesProtocol';
+
+const TITLES: Record<VerifyPanelKind, string> = {
+  identities: 'Workload Identities',
+  connectivity: 'Connectivity',
+  health: 'Ambient Health',
+};
+
+interface OpenPanel {
+  readonly panel: vscode.WebviewPanel;
+  ready: boolean;
+  pending?: ToVerifyWebview;
+  rerun?: () => Promise<unknown>;
+}
+
+export class VerifyPanels implements VerifyViews, vscode.Disposable {
+  private readonly panels = new Map<VerifyPanelKind, OpenPanel>();
+  /** The last message of each kind, for tests to read what a panel shows. */
+  readonly lastShown = new Map<VerifyPanelKind, ToVerifyWebview>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: { error(message: string): void },
+  ) {}
+
+  showIdentities(model: IdentitiesModel): void {
+    this.show('identities', `${TITLES.identities}: ${model.context}`, { type: 'identities', model });
+  }
+
+  showConnectivity(results: readonly ConnectivityResult[]): void {
+    const target = results[0]?.target ?? '';
+    this.show('connectivity', `${TITLES.connectivity}: ${target}`, { type: 'connectivity', results });
+  }
+
+  showHealth(reports: readonly HealthReport[], rerun: () => Promise<unknown>): void {
+    this.show('health', `${TITLES.health}: ${reports.map((r) => r.context).join(', ')}`, { type: 'health', reports, running: false }, rerun);
+  }
+
+  private show(kind: VerifyPanelKind, title: string, message: ToVerifyWebview, rerun?: () => Promise<unknown>): void {
+    this.lastShown.set(kind, message);
+    let open = this.panels.get(kind);
+    if (!open) {
+      const panel = vscode.window.createWebviewPanel(`ambient.${kind}`, title, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      });
+      const created: OpenPanel = { panel, ready: false };
+      open = created;
+      this.panels.set(kind, created);
+      panel.webview.html = verifyHtml(panel.webview, this.extensionUri, kind);
+      panel.onDidDispose(() => this.panels.delete(kind));
+      panel.webview.onDidReceiveMessage((m: FromVerifyWebview) => void this.receive(kind, created, m));
+    } else {
+      open.panel.title = title;
+      open.panel.reveal(undefined, false);
+    }
+    open.rerun = rerun ?? open.rerun;
+    if (open.ready) void open.panel.webview.postMessage(message);
+    else open.pending = message;
+  }
+
+  private async receive(kind: VerifyPanelKind, open: OpenPanel, message: FromVerifyWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        open.ready = true;
+        // A panel that was hidden and restored asks again: send what it showed.
+        {
+          const latest = open.pending ?? this.lastShown.get(kind);
+          open.pending = undefined;
+          if (latest) void open.panel.webview.postMessage(latest);
+        }
+        return;
+      case 'runFix':
+        try {
+          await vscode.commands.executeCommand(message.fix.command, ...message.fix.args);
+        } catch (error) {
+          this.log.error(`${message.fix.title}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await this.rerun(kind, open);
+        return;
+      case 'rerun':
+        await this.rerun(kind, open);
+        return;
+    }
+  }
+
+  private async rerun(kind: VerifyPanelKind, open: OpenPanel): Promise<void> {
+    if (!open.rerun) return;
+    const last = this.lastShown.get(kind);
+    if (last?.type === 'health' && open.ready) void open.panel.webview.postMessage({ ...last, running: true });
+    try {
+      await open.rerun();
+    } catch (error) {
+      this.log.error(`${TITLES[kind]}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const open of this.panels.values()) open.panel.dispose();
+    this.panels.clear();
+  }
+}
