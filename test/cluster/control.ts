@@ -1,0 +1,115 @@
+// Control endpoint: plain HTTP on 127.0.0.1, no auth, for tests running in other processes.
+//
+//   POST /faults              body {"cluster":"cluster-1"|"all", ...FaultOptions}; merges into the current
+//                             faults (send a field as 0/[] to clear it); answers {cluster: faults}.
+//   GET  /faults?cluster=     the current faults ({cluster: faults} for every cluster when omitted).
+//   GET  /logs?cluster=&pod=[&namespace=istio-system][&container=][&format=json]
+//                             every line that pod's container has emitted (kept up to 20,000 per
+//                             container; `X-Total-Emitted` says how many were ever written), one per line,
+//                             or {pod, container, totalEmitted, lines} with format=json. Works for pods
+//                             that have since been deleted (by name: the latest pod of that name).
+//   GET  /requests?cluster=   counters: {total, byVerb, byStatus, watchesOpened, watchesDropped,
+//                             logStreamsOpened, logStreamsDropped, execs, portForwards}.
+//   POST /requests/reset?cluster=   zero the counters.
+//   GET  /state?cluster=      {resourceVersion, oldestResumableVersion, counts: {resource: n}}.
+//   POST /ztunnel-log?cluster=&node=   body {"level","target","message","fields"}: append one line to the
+//                             node's ztunnel (for parser/classifier tests that need a specific line).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClusterSim, FaultOptions } from './cluster';
+import { resourceTypes } from './resources';
+import { formatZtunnelLine, ztunnelContainer } from './ztunnel';
+
+export class ControlServer {
+  readonly server: http.Server;
+  url = '';
+
+  constructor(private readonly sims: Map<string, ClusterSim>, private readonly setFaults: (cluster: string, faults: FaultOptions) => void) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const json = (code: number, body: unknown) => {
+      res.writeHead(code, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body, null, 2));
+    };
+    const sim = (name: string | null) => (name ? this.sims.get(name) : undefined);
+    try {
+      const body = req.method === 'POST' ? await new Promise<string>((resolve) => {
+        let text = '';
+        req.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text));
+      }) : '';
+      const cluster = url.searchParams.get('cluster');
+      switch (`${req.method} ${url.pathname}`) {
+        case 'POST /faults': {
+          const { cluster: target = 'all', ...faults } = body ? JSON.parse(body) : {};
+          if (target !== 'all' && !this.sims.has(target)) return json(404, { error: `unknown cluster ${target}` });
+          this.setFaults(target, faults);
+          return json(200, Object.fromEntries([...this.sims].map(([n, s]) => [n, s.faults])));
+        }
+        case 'GET /faults':
+          if (cluster) return sim(cluster) ? json(200, sim(cluster)!.faults) : json(404, { error: `unknown cluster ${cluster}` });
+          return json(200, Object.fromEntries([...this.sims].map(([n, s]) => [n, s.faults])));
+        case 'GET /logs': {
+          const s = sim(cluster ?? 'cluster-1');
+          const pod = url.searchParams.get('pod');
+          if (!s || !pod) return json(400, { error: 'cluster and pod are required' });
+          const namespace = url.searchParams.get('namespace') ?? 'istio-system';
+          const containers = s.logs.findByName(namespace, pod);
+          const containerName = url.searchParams.get('container') ?? (containers?.has(ztunnelContainer) ? ztunnelContainer : [...(containers?.keys() ?? [])][0]);
+          const log = containerName ? containers?.get(containerName) : undefined;
+          if (!log) return json(404, { error: `no logs for ${namespace}/${pod}` });
+          const lines = log.lines.map((l) => l.text);
+          if (url.searchParams.get('format') === 'json') return json(200, { pod, container: containerName, totalEmitted: log.totalEmitted, lines });
+          res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Total-Emitted': String(log.totalEmitted) });
+          return void res.end(lines.map((l) => `${l}\n`).join(''));
+        }
+        case 'GET /requests': {
+          if (cluster) return sim(cluster) ? json(200, sim(cluster)!.counters) : json(404, { error: `unknown cluster ${cluster}` });
+          return json(200, Object.fromEntries([...this.sims].map(([n, s]) => [n, s.counters])));
+        }
+        case 'POST /requests/reset': {
+          for (const [n, s] of this.sims) {
+            if (cluster && n !== cluster) continue;
+            Object.assign(s.counters, { total: 0, byVerb: {}, byStatus: {}, watchesOpened: 0, watchesDropped: 0, logStreamsOpened: 0, logStreamsDropped: 0, execs: 0, portForwards: 0 });
+          }
+          return json(200, { ok: true });
+        }
+        case 'GET /state': {
+          const s = sim(cluster ?? 'cluster-1');
+          if (!s) return json(404, { error: `unknown cluster ${cluster}` });
+          return json(200, { resourceVersion: s.store.resourceVersion, oldestResumableVersion: s.store.oldestResumableVersion, counts: Object.fromEntries(resourceTypes.map((r) => [r.plural, s.store.count(r)])) });
+        }
+        case 'POST /ztunnel-log': {
+          const s = sim(cluster ?? 'cluster-1');
+          const node = url.searchParams.get('node') ?? 'node-1';
+          const z = s?.ztunnel.forNode(node);
+          if (!s || !z) return json(404, { error: `no ztunnel on ${cluster}/${node}` });
+          const line = JSON.parse(body || '{}');
+          const text = formatZtunnelLine(line.level ?? 'info', line.target ?? 'access', line.message ?? '', line.fields ?? '');
+          s.logs.container('istio-system', z.podName, z.podUid, ztunnelContainer).append(text);
+          return json(200, { pod: z.podName, line: text });
+        }
+        default:
+          return json(404, { error: `no such control endpoint: ${req.method} ${url.pathname}` });
+      }
+    } catch (err) {
+      json(500, { error: (err as Error).message });
+    }
+  }
+}
