@@ -6,12 +6,11 @@
 //   2. a label changed by kubectl → visible in the tree (p95, target < 1 s), through the same debounce;
 //   3. heap held per 10,000 pods while a context is expanded.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startClusterProcess } from '../../scripts/testCluster.mjs';
-import { projectRoot } from '../../scripts/projectNode.mjs';
+import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
 import { createKubeClients } from '../../src/kube/kubeClients';
 import type { ClusterClient } from '../../src/kube/types';
 import { ClusterModel } from '../../src/mesh/clusterModel';
@@ -57,19 +56,47 @@ async function kubectl(kubeconfig: string, args: string[]): Promise<void> {
   });
 }
 
+/** The test cluster at scale, in a process group of its own (stopped as a group). */
+async function startScaledCluster(kubeconfigPath: string, logFile: string): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
+  const child = spawn(
+    join(projectRoot, 'node_modules/.bin/tsx'),
+    [join(projectRoot, 'test/cluster/main.ts'), '--kubeconfig', kubeconfigPath, '--extra-namespaces', String(NAMESPACES), '--pods-per-namespace', String(PODS_PER_NAMESPACE), '--log-rate', '0'],
+    { cwd: projectRoot, env: envWithProjectNode(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const log = createWriteStream(logFile);
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      log.write(data);
+      if (/\bready\b/.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`the test cluster exited (${code}) before it was ready:\n${output}`)));
+  });
+  return {
+    kubeconfigPath,
+    async stop() {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        return;
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      log.end();
+    },
+  };
+}
+
 async function main(): Promise<number> {
   const outputDir = join(projectRoot, '.test-output/bench-tree');
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
   console.log(`starting the test cluster with ${NAMESPACES} extra namespaces × ${PODS_PER_NAMESPACE} pods…`);
   const started = Date.now();
-  const cluster = await startClusterProcess({
-    kubeconfigPath: join(outputDir, 'kubeconfig'),
-    logFile: join(outputDir, 'cluster.log'),
-    timeoutMs: 600_000,
-    extraNamespaces: NAMESPACES,
-    podsPerExtraNamespace: PODS_PER_NAMESPACE,
-  } as Parameters<typeof startClusterProcess>[0]);
+  const cluster = await startScaledCluster(join(outputDir, 'kubeconfig'), join(outputDir, 'cluster.log'));
   console.log(`cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const kube = createKubeClients({ kubeconfigPaths: [cluster.kubeconfigPath], watchFiles: false, requestTimeoutMs: 120_000 });
   let failures = 0;
