@@ -97,17 +97,19 @@ async function findVerdict(
   const ztunnels = await listZtunnelPods(client).catch(() => []);
   for (;;) {
     const entries: ZtunnelLogEntry[] = [];
+    let read = 0;
     await Promise.all(
       ztunnels.map(async (z) => {
         try {
           entries.push(...(await readZtunnelEntries(client, z.name, { sinceTime })));
+          read++;
         } catch (error) {
           deps.log.warn(`connectivity: ${client.context}: cannot read the log of ${ISTIO_NAMESPACE}/${z.name}: ${messageOf(error)}`);
         }
       }),
     );
     const matches = matchingEntries(entries, query);
-    if (matches.length > 0 || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000));
+    if (matches.length > 0 || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
     await sleep(pollMs);
   }
 }

@@ -167,7 +167,11 @@ export function matchingEntries(entries: readonly ZtunnelLogEntry[], query: Conn
   });
 }
 
-export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'not-found';
+/**
+ * `not-found`: no ztunnel logged the connection, so it did not go through the mesh (plain text unless the
+ * application itself speaks TLS); `unknown`: no ztunnel log could be read, so nothing can be said.
+ */
+export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'not-found' | 'unknown';
 
 export interface ConnectionVerdict {
   readonly kind: ConnectionVerdictKind;
@@ -184,7 +188,7 @@ export interface ConnectionVerdict {
  * the source, inbound at the destination); an mTLS entry on either side settles it, a handshake failure
  * beats plain text, and the entry with both identities is preferred as evidence.
  */
-export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSeconds: number): ConnectionVerdict {
+export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSeconds: number, logsRead = true): ConnectionVerdict {
   const latestOf = (cls: string) => [...matches].reverse().filter((e) => e.class === cls);
   const mtls = latestOf('mtls');
   if (mtls.length > 0) {
@@ -203,9 +207,10 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
   if (plain.length > 0) {
     return { kind: 'plaintext', entry: plain[0], sentence: 'Plain text: ztunnel carried the connection without mutual TLS (no SPIFFE identities).' };
   }
+  if (!logsRead) return { kind: 'unknown', sentence: 'The ztunnel logs could not be read: whether the connection used mTLS cannot be told.' };
   return {
     kind: 'not-found',
-    sentence: `No ztunnel access-log entry for this connection within ${waitedSeconds} s: ztunnel did not carry it, so it was not mTLS (neither pod is captured, or the logs could not be read).`,
+    sentence: `Plain text: no ztunnel logged this connection within ${waitedSeconds} s, so it did not go through the mesh (neither pod is captured).`,
   };
 }
 

@@ -14,6 +14,10 @@
 //   GET  /state?cluster=      {resourceVersion, oldestResumableVersion, counts: {resource: n}}.
 //   POST /ztunnel-log?cluster=&node=   body {"level","target","message","fields"}: append one line to the
 //                             node's ztunnel (for parser/classifier tests that need a specific line).
+//   POST /ztunnel-fault?cluster=&node=   body {"ready"?: bool, "xds"?: "down"|"up", "forgetPod"?: "ns/name"}:
+//                             the node's ztunnel pod turns not ready (or ready again); its XDS stream to
+//                             istiod breaks (error lines, no responses) or comes back; or ztunnel drops a
+//                             captured pod from its workload table (listed as TCP: a stale capture).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterSim, FaultOptions } from './cluster';
@@ -104,6 +108,22 @@ export class ControlServer {
           const text = formatZtunnelLine(line.level ?? 'info', line.target ?? 'access', line.message ?? '', line.fields ?? '');
           s.logs.container('istio-system', z.podName, z.podUid, ztunnelContainer).append(text);
           return json(200, { pod: z.podName, line: text });
+        }
+        case 'POST /ztunnel-fault': {
+          const s = sim(cluster ?? 'cluster-1');
+          const node = url.searchParams.get('node') ?? 'node-1';
+          if (!s) return json(404, { error: `unknown cluster ${cluster}` });
+          const fault = JSON.parse(body || '{}') as { ready?: boolean; xds?: 'down' | 'up'; forgetPod?: string };
+          let pod: string | undefined;
+          if (fault.ready !== undefined) pod = s.ztunnel.setReady(node, fault.ready);
+          if (fault.xds !== undefined) pod = s.ztunnel.setXdsDown(node, fault.xds === 'down');
+          if (fault.forgetPod !== undefined) {
+            const [namespace, name] = fault.forgetPod.split('/');
+            if (!s.ztunnel.forgetPod(namespace, name)) return json(404, { error: `no pod ${fault.forgetPod} on ${cluster}` });
+            return json(200, { forgotten: fault.forgetPod });
+          }
+          if (!pod) return json(404, { error: `no ztunnel on ${cluster}/${node}` });
+          return json(200, { pod });
         }
         default:
           return json(404, { error: `no such control endpoint: ${req.method} ${url.pathname}` });

@@ -52,6 +52,10 @@ interface ZtunnelState {
 export class ZtunnelFleet {
   private readonly byNode = new Map<string, ZtunnelState>();
   private timer: NodeJS.Timeout | undefined;
+  /** Nodes whose ztunnel has lost its XDS stream to istiod (control: POST /ztunnel-fault). */
+  private readonly xdsDown = new Set<string>();
+  /** Captured pods (uids) ztunnel has lost track of: listed as TCP, a stale capture (istio/istio #61182). */
+  private readonly forgotten = new Set<string>();
 
   constructor(
     private readonly sim: ClusterSim,
@@ -178,6 +182,7 @@ export class ZtunnelFleet {
     const roll = randomInt(100);
     const local = this.capturedOnNode(z.node);
     const xds = `xds::client:xds{id=${z.xdsId}}`;
+    if (this.xdsDown.has(z.node) && roll >= 60) return this.writeXdsError(z);
     if (roll < 60 && local.length > 0) {
       const src = pick(local);
       const peers = this.sim.store.list(Pod).filter((p) => p.status?.podIP && !p.spec?.hostNetwork && p.metadata.uid !== src.metadata.uid && isPodReady(p));
@@ -216,6 +221,45 @@ export class ZtunnelFleet {
     this.write(z, 'error', 'access', 'connection complete', fields);
   }
 
+  private writeXdsError(z: ZtunnelState): void {
+    this.write(z, 'warn', `xds::client:xds{id=${z.xdsId}}`, 'XDS client connection error: gRPC connection error connecting to https://istiod.istio-system.svc:15012: status: Unknown, message: "client error (Connect)", source: tcp connect error: Connection refused (os error 111), retrying in 1s');
+  }
+
+  /** Cut (or restore) the node's ztunnel XDS stream: error lines and no responses until restored. */
+  setXdsDown(node: string, down: boolean): string | undefined {
+    const z = this.byNode.get(node);
+    if (!z) return undefined;
+    if (down) {
+      this.xdsDown.add(node);
+      this.writeXdsError(z);
+    } else if (this.xdsDown.delete(node)) {
+      z.xdsId++;
+      this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'Stream established');
+      this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'received response', `type_url="type.googleapis.com/istio.workload.Address" size=${this.sim.store.count(Pod)} removes=0`);
+    }
+    return z.podName;
+  }
+
+  /** Mark the node's ztunnel pod not ready (readiness probe failing) or ready again. */
+  setReady(node: string, ready: boolean): string | undefined {
+    const z = this.byNode.get(node);
+    if (!z) return undefined;
+    const status = ready ? 'True' : 'False';
+    this.sim.store.update(Pod, ztunnelNamespace, z.podName, (draft) => {
+      for (const c of draft.status?.conditions ?? []) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = status;
+      for (const c of draft.status?.containerStatuses ?? []) c.ready = ready;
+    });
+    return z.podName;
+  }
+
+  /** ztunnel drops a captured pod from its workload table (it stays annotated): a restart (new uid) repairs it. */
+  forgetPod(namespace: string, name: string): boolean {
+    const pod = this.sim.store.get(Pod, namespace, name);
+    if (!pod) return false;
+    this.forgotten.add(pod.metadata.uid);
+    return true;
+  }
+
   /** ztunnel's admin `/config_dump` (src/admin.rs ConfigDump), as seen by the ztunnel on `node`. */
   configDump(node: string): unknown {
     const store = this.sim.store;
@@ -230,7 +274,7 @@ export class ZtunnelFleet {
       return {
         uid: `${clusterId}//Pod/${p.metadata.namespace}/${p.metadata.name}`,
         workloadIps: [p.status.podIP],
-        protocol: isCaptured(p) ? 'HBONE' : 'TCP',
+        protocol: isCaptured(p) && !this.forgotten.has(p.metadata.uid) ? 'HBONE' : 'TCP',
         name: p.metadata.name,
         namespace: p.metadata.namespace,
         serviceAccount: p.spec?.serviceAccountName ?? 'default',

@@ -129,9 +129,13 @@ describe('connectionVerdict', () => {
     assert.match(verdict.sentence, /UnknownIssuer/);
   });
 
-  it('says plainly when ztunnel logged nothing within the wait', () => {
+  it('says plain text when no ztunnel logged the connection within the wait (it bypassed the mesh)', () => {
     const verdict = connectionVerdict([], 5);
     assert.equal(verdict.kind, 'not-found');
-    assert.match(verdict.sentence, /within 5 s.*not mTLS/);
+    assert.match(verdict.sentence, /^Plain text: no ztunnel logged this connection within 5 s/);
+  });
+
+  it('does not guess when no ztunnel log could be read', () => {
+    assert.equal(connectionVerdict([], 5, false).kind, 'unknown');
   });
 });
