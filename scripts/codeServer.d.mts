@@ -16,6 +16,7 @@ export declare function spawnGroup(
   onOutput(listener: (recent: string) => void): () => void;
 };
 
+export declare function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>;
 export declare function waitFor<T>(
   check: () => T | Promise<T>,
   options: { timeoutMs: number; intervalMs?: number; describe: () => string },

@@ -61,8 +61,7 @@ export function spawnGroup(command, args, { env, cwd, logFile, graceMs = 5000 })
     async stop() {
       if (!child.pid || !startedGroups.has(child.pid)) return;
       killGroup(child.pid, 'SIGTERM');
-      const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), graceMs));
-      if ((await Promise.race([exited, timer])) === 'timeout') killGroup(child.pid, 'SIGKILL');
+      if ((await withTimeout(exited, graceMs)) === 'timeout') killGroup(child.pid, 'SIGKILL');
       // Children of the group (extension host, language servers) may linger after the leader exits.
       await new Promise((resolve) => setTimeout(resolve, 200));
       killGroup(child.pid, 'SIGKILL');
@@ -70,6 +69,19 @@ export function spawnGroup(command, args, { env, cwd, logFile, graceMs = 5000 })
       await new Promise((resolve) => log.end(resolve));
     },
   };
+}
+
+/** `promise`'s value, or 'timeout' after `ms` (the timer never keeps the process alive after that). */
+export async function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits until `check()` returns a truthy value; rejects with `describe()` after `timeoutMs`. */
@@ -94,6 +106,9 @@ const userSettings = {
   'chat.disableAIFeatures': true,
   'security.workspace.trust.enabled': false,
   'window.restoreWindows': 'none',
+  // Test and demo folders live inside this repository: no "open the parent repository?" prompt.
+  'git.openRepositoryInParentFolders': 'never',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /**
@@ -142,8 +157,7 @@ export async function installExtension(dirs, vsixPath, { timeoutMs = 120_000 } =
     env: codeServerEnv(dirs, {}),
     logFile: dirs.logFile,
   });
-  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
-  const result = await Promise.race([proc.exited, timer]);
+  const result = await withTimeout(proc.exited, timeoutMs);
   await proc.stop();
   if (result === 'timeout') throw new Error(`code-server --install-extension ${vsixPath} took over ${timeoutMs / 1000} s\n${proc.tail()}`);
   if (result.code !== 0) throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${result.code}):\n${proc.tail()}`);

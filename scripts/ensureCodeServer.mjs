@@ -110,11 +110,13 @@ function run(command, args, { cwd, env, timeoutMs, log }) {
   });
 }
 
+// No top-level await: the TypeScript test helpers load this module with require().
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    console.log(await ensureCodeServer());
-  } catch (error) {
-    console.error(`ensureCodeServer: ${error.message}`);
-    process.exit(1);
-  }
+  ensureCodeServer().then(
+    (entry) => console.log(entry),
+    (error) => {
+      console.error(`ensureCodeServer: ${error.message}`);
+      process.exit(1);
+    },
+  );
 }

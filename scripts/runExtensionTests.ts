@@ -10,16 +10,17 @@
 //                                                (AMBIENT_TEST_VSCODE_VERSION, default `stable`; on a
 //                                                Linux box without a display run under `xvfb-run -a`)
 //   AMBIENT_TEST_VSCODE=/path/to/code            that VS Code executable
-// Output (profile, logs, kubeconfig) goes to .test-output/extension-host/; kept on failure.
+// Output (profile, logs, kubeconfig) goes to .test-output/extension-host/run-<time>-<pid>/; kept on failure.
 import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectlPath } from '../test/kubectl/kubectl';
 import { envWithProjectNode, projectNodeBin, projectRoot } from './projectNode.mjs';
 import { startClusterProcess } from './testCluster.mjs';
 
-const outputDir = join(projectRoot, '.test-output/extension-host');
+// One folder per run (runs by teammates may overlap); removed when the run passes.
+const outputDir = join(projectRoot, '.test-output/extension-host', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 
 function vscodeExecutable(): { vscodeExecutablePath?: string; version?: string; label: string } {
   const choice = process.env.AMBIENT_TEST_VSCODE ?? 'code-server';
@@ -34,7 +35,7 @@ function vscodeExecutable(): { vscodeExecutablePath?: string; version?: string; 
 }
 
 function build(): void {
-  rmSync(join(projectRoot, 'dist/test'), { recursive: true, force: true }); // no stale suites
+  removeStaleSuites();
   const result = spawnSync(projectNodeBin(), ['esbuild.mjs', '--tests'], {
     cwd: projectRoot,
     env: envWithProjectNode(),
@@ -44,10 +45,22 @@ function build(): void {
   if (result.status !== 0) throw new Error(`\`node esbuild.mjs --tests\` failed (${result.error?.message ?? `exit ${result.status}`})`);
 }
 
+/**
+ * Drops bundles whose suite source is gone (index.js loads every *.test.js beside it). Only those:
+ * another run may be using the folder right now.
+ */
+function removeStaleSuites(): void {
+  const outDir = join(projectRoot, 'dist/test/integration');
+  if (!existsSync(outDir)) return;
+  for (const file of readdirSync(outDir)) {
+    const suite = /^(.*\.test)\.js(\.map)?$/.exec(file)?.[1];
+    if (suite && !existsSync(join(projectRoot, 'test/integration', `${suite}.ts`))) rmSync(join(outDir, file), { force: true });
+  }
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   build();
-  rmSync(outputDir, { recursive: true, force: true });
   const workspace = join(outputDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
 
@@ -80,8 +93,8 @@ async function main(): Promise<number> {
   } finally {
     await stopCluster();
   }
-  if (code === 0) rmSync(join(outputDir, 'user-data'), { recursive: true, force: true });
-  else console.error(`Kept for diagnosis: ${outputDir} (code-server.log, browser-console.log, cluster.log)`);
+  if (code === 0) rmSync(outputDir, { recursive: true, force: true });
+  else console.error(`Kept for diagnosis: ${outputDir} (user-data/code-server.log, user-data/workbench-output.log, cluster.log)`);
   console.log(`Extension-host tests finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;
 }

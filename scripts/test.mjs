@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { spawnGroup } from './codeServer.mjs';
+import { spawnGroup, withTimeout } from './codeServer.mjs';
 import { envWithProjectNode, projectNodeBin, projectRoot } from './projectNode.mjs';
 
 // npm puts the project's Node 24 first on PATH; a bare `node scripts/test.mjs` on the machine's Node 20
@@ -102,13 +102,7 @@ async function runCommand(stage, command, args, deadline) {
     output += chunk;
     process.stderr.write(chunk);
   });
-  const timeoutMs = Math.max(deadline - Date.now(), 1000);
-  let timer;
-  const timedOut = new Promise((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const result = await Promise.race([proc.exited, timedOut]);
-  clearTimeout(timer);
+  const result = await withTimeout(proc.exited, Math.max(deadline - Date.now(), 1000));
   await proc.stop();
   if (result === 'timeout') {
     const message = `\n${stage.name}: stopped after ${(stage.timeoutMs / 60_000).toFixed(0)} min (time limit)\n`;

@@ -28,23 +28,22 @@ export function freePort() {
 export async function startClusterProcess({ kubeconfigPath, logFile, controlPort, timeoutMs = 120_000 }) {
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
   mkdirSync(dirname(logFile), { recursive: true });
-  const port = controlPort ?? (await freePort());
   const tsx = join(projectRoot, 'node_modules/.bin/tsx');
-  const cluster = spawnGroup(tsx, [clusterMain, '--kubeconfig', kubeconfigPath, '--control-port', String(port)], {
-    env: envWithProjectNode(),
-    cwd: projectRoot,
-    logFile,
-  });
+  const args = [clusterMain, '--kubeconfig', kubeconfigPath];
+  if (controlPort !== undefined) args.push('--control-port', String(controlPort));
+  const cluster = spawnGroup(tsx, args, { env: envWithProjectNode(), cwd: projectRoot, logFile });
   let exitedEarly;
   void cluster.exited.then((result) => {
     exitedEarly = result;
   });
+  let readyLine;
   try {
-    await waitFor(
+    // main.ts prints `test cluster ready in N ms: kubeconfig=... cluster-1=https://... control=http://...`
+    readyLine = await waitFor(
       () => {
         if (cluster.spawnError()) throw new Error(cluster.spawnError().message);
         if (exitedEarly) throw new Error(`it exited (${exitedEarly.signal ?? `code ${exitedEarly.code}`})`);
-        return /\bready\b/i.test(cluster.tail());
+        return cluster.tail().split('\n').find((line) => /\bready\b/.test(line));
       },
       { timeoutMs, describe: () => `no "ready" line within ${timeoutMs / 1000} s` },
     );
@@ -52,5 +51,10 @@ export async function startClusterProcess({ kubeconfigPath, logFile, controlPort
     await cluster.stop();
     throw new Error(`the test cluster (${clusterMain}) did not start: ${error.message}\n--- its output (${logFile}) ---\n${cluster.tail()}`);
   }
-  return { kubeconfigPath, controlUrl: `http://127.0.0.1:${port}`, logFile, exited: cluster.exited, stop: cluster.stop };
+  const controlUrl = /\bcontrol=(\S+)/.exec(readyLine)?.[1] ?? (controlPort !== undefined ? `http://127.0.0.1:${controlPort}` : undefined);
+  if (!controlUrl) {
+    await cluster.stop();
+    throw new Error(`the test cluster's ready line does not name its control endpoint: ${readyLine}`);
+  }
+  return { kubeconfigPath, controlUrl, logFile, exited: cluster.exited, stop: cluster.stop };
 }

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { globSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeServerDirs, installExtension, spawnGroup } from '../../scripts/codeServer.mjs';
+import { codeServerDirs, installExtension, spawnGroup, withTimeout } from '../../scripts/codeServer.mjs';
 import { envWithProjectNode, projectNodeBin, projectRoot } from '../../scripts/projectNode.mjs';
 import { startClusterProcess } from '../../scripts/testCluster.mjs';
 import { kubectlPath } from '../kubectl/kubectl';
@@ -76,14 +76,7 @@ async function main(): Promise<number> {
     );
     tests.child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
     tests.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    let timer: NodeJS.Timeout | undefined;
-    const result = await Promise.race([
-      tests.exited,
-      new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), RUN_TIMEOUT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+    const result = await withTimeout(tests.exited, RUN_TIMEOUT_MS);
     await tests.stop();
     if (result === 'timeout') {
       console.error(`UI tests stopped after ${RUN_TIMEOUT_MS / 60_000} min (time limit)`);

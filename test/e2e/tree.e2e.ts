@@ -13,6 +13,17 @@ async function badgeOf(row: Locator): Promise<string> {
   });
 }
 
+/** VS Code asks for decorations after it draws the row: poll until the badge is what we expect. */
+async function waitForBadge(row: Locator, expected: string): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let badge = await badgeOf(row);
+  while (badge !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    badge = await badgeOf(row);
+  }
+  assert.equal(badge, expected, `badge of ${await row.getAttribute('aria-label')}`);
+}
+
 async function descriptionOf(row: Locator): Promise<string> {
   const description = row.locator('.label-description');
   return (await description.count()) > 0 ? ((await description.first().textContent()) ?? '').trim() : '';
@@ -40,7 +51,7 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
     assert.equal(await badgeOf(accounts), '');
     assert.equal(await descriptionOf(finance), '');
     // An enrolled namespace next to them does carry the badge: the check above can fail.
-    assert.equal(await badgeOf(legacy), 'A');
+    await waitForBadge(legacy, 'A');
     assert.match(await descriptionOf(legacy), /^ambient · 1\/1 captured$/);
     await wb.screenshot('finance-accounts-no-badge');
 
@@ -51,7 +62,7 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
         await finance.elementHandle(),
         { timeout: STEP_TIMEOUT_MS },
       );
-      assert.equal(await badgeOf(finance), 'A');
+      await waitForBadge(finance, 'A');
       assert.equal(await badgeOf(accounts), '', 'only the labelled namespace changes');
       await wb.screenshot('finance-badge-after-kubectl-label');
     } finally {
@@ -60,5 +71,6 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
     await wb.page.waitForFunction((row) => !row?.querySelector('.label-description')?.textContent?.trim(), await finance.elementHandle(), {
       timeout: STEP_TIMEOUT_MS,
     });
+    await waitForBadge(finance, '');
     await wb.screenshot('finance-badge-gone-after-unlabel');
   }));

@@ -50,9 +50,11 @@ describe('extension-host harness', () => {
     assert.ok(namespaces.includes('namespace/accounts'), `cluster-1 namespaces: ${namespaces.join(', ')}`);
   });
 
-  it('gives the host the test cluster control endpoint, and it answers', async () => {
+  it('gives the host the test cluster control endpoint, and it reports cluster-1 state', async () => {
     const controlUrl = requiredEnv('AMBIENT_TEST_CONTROL_URL');
-    const response = await fetch(controlUrl, { signal: AbortSignal.timeout(10_000) });
-    assert.ok(response.status < 500, `${controlUrl} answered ${response.status}`);
+    const response = await fetch(`${controlUrl}/state?cluster=cluster-1`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(response.status, 200, `${controlUrl}/state answered ${response.status}`);
+    const state = (await response.json()) as { counts: Record<string, number> };
+    assert.ok(state.counts.namespaces >= 2, `cluster-1 state: ${JSON.stringify(state)}`);
   });
 });
