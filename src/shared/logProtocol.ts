@@ -1,0 +1,67 @@
+// The messages between the extension and the ztunnel log view, one discriminated union per direction.
+// Both sides switch over them exhaustively (a new message that is not handled fails to compile).
+import type { LogClass, LogLevel, ZtunnelLogEntry } from '../logs/entry';
+import type { PodStreamStatus } from '../logs/ztunnelFollower';
+
+/** One parsed line as the view shows it: the entry, where it came from, and its place in time order. */
+export interface LogRow extends ZtunnelLogEntry {
+  /** Unique within a session; ties in time keep arrival order. */
+  readonly seq: number;
+  /** Milliseconds since the epoch (fraction = microseconds), for time order across pods. */
+  readonly timeKey: number;
+  /** The kube context the line came from (absent for a file). */
+  readonly cluster?: string;
+  readonly node?: string;
+}
+
+/** What a log view shows: live clusters, or a saved file. Persisted with the view so a reload restores it. */
+export type LogSource =
+  | { readonly kind: 'cluster'; readonly contexts: readonly string[]; readonly namespace?: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+export type LevelFilter = 'all' | LogLevel;
+export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error'>;
+
+export interface LogFilters {
+  /** Text (case-insensitive), or `/regex/flags`. */
+  readonly search: string;
+  /** `warn` shows warn and error: the least severe level shown. */
+  readonly level: LevelFilter;
+  readonly class: ClassFilter;
+  /** Entries whose source or destination (or subject) is in this namespace. */
+  readonly namespace: string;
+  /** Entries whose source or destination workload contains this text. */
+  readonly workload: string;
+}
+
+export const defaultFilters: LogFilters = { search: '', level: 'all', class: 'all', namespace: '', workload: '' };
+
+/** The view's UI state (never the log data): kept with setState, handed back to the panel serializer. */
+export interface LogViewState {
+  readonly source?: LogSource;
+  readonly filters: LogFilters;
+  readonly follow: boolean;
+  readonly wrap: boolean;
+}
+
+export type ToLogView =
+  | { readonly type: 'init'; readonly source: LogSource; readonly title: string; readonly maxEntries: number; readonly namespace?: string }
+  /** Start over: the rows that follow are the whole buffer (after a reload, or a clear). */
+  | { readonly type: 'reset' }
+  | { readonly type: 'rows'; readonly rows: readonly LogRow[]; readonly dropped: number }
+  | { readonly type: 'status'; readonly status: PodStreamStatus }
+  | { readonly type: 'problem'; readonly message: string };
+
+export type FromLogView =
+  | { readonly type: 'ready' }
+  | { readonly type: 'addContext' }
+  | { readonly type: 'clear' }
+  /** Export the rows shown (`seqs`) or every row kept, as `kubectl logs --prefix` text, to a file. */
+  | { readonly type: 'export'; readonly scope: 'visible' | 'all'; readonly seqs?: readonly number[] }
+  | { readonly type: 'openSettings' };
+
+export function isFromLogView(value: unknown): value is FromLogView {
+  if (value === null || typeof value !== 'object') return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'ready' || type === 'addContext' || type === 'clear' || type === 'export' || type === 'openSettings';
+}
