@@ -41,10 +41,13 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   });
   context.subscriptions.push(model);
 
+  // The last Check Ambient Health result per context: written by the verify commands, shown on the Mesh node.
+  const health = new HealthResults();
   const clusters = new ClustersTreeProvider(
     model,
     () => ({ hideSystemNamespaces: setting('explorer.hideSystemNamespaces'), showOnlyAmbient: setting('explorer.showOnlyAmbient') }),
     () => setting('explorer.refreshDelayMs'),
+    health,
   );
   const clustersView = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: clusters, canSelectMany: true, showCollapseAll: true });
   clusters.attach(clustersView);
@@ -75,8 +78,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     }),
   );
 
-  // Verify: identities, connectivity, health. `health` keeps each context's worst result for the Mesh node.
-  const health = new HealthResults();
+  // Verify: identities, connectivity, health.
   const verifyLog = logger('verify');
   context.subscriptions.push(
     health,

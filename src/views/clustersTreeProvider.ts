@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { MeshChange, MeshModel } from '../mesh/meshModel';
 import { ContextNode } from './contextNode';
-import type { ExplorerNode, ExplorerServices, NamespaceFilters } from './explorerNode';
+import type { ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
 import { reuseNodes } from './explorerNode';
 import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
@@ -28,9 +28,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     readonly model: MeshModel,
     private readonly filters: () => NamespaceFilters,
     private readonly refreshDelayMs: () => number,
+    health?: HealthLookup,
   ) {
-    this.services = { model, filters };
+    this.services = { model, filters, health };
     this.subscriptions.push(model.onDidChange((change) => this.schedule(change)));
+    if (health) this.subscriptions.push(health.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {

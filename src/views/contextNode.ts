@@ -69,7 +69,7 @@ export class ContextNode extends ExplorerNode {
     const cluster = this.cluster;
     await cluster.start();
     if (cluster.status === 'error') return this.problemNodes();
-    this.meshNode ??= new MeshNode(this, cluster);
+    this.meshNode ??= new MeshNode(this, cluster, this.services.health);
     const filters = this.services.filters();
     const entries = cluster
       .namespaceEntries()

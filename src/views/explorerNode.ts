@@ -1,5 +1,6 @@
 // The base of every node in the Clusters view, and what nodes need from the rest of the extension.
 import type * as vscode from 'vscode';
+import type { HealthStatus } from '../mesh/health';
 import type { MeshModel } from '../mesh/meshModel';
 
 /** Which namespaces a context lists (settings and the view-title toggle). */
@@ -8,9 +9,16 @@ export interface NamespaceFilters {
   readonly showOnlyAmbient: boolean;
 }
 
+/** The last Check Ambient Health result per context (kept by the verify commands). */
+export interface HealthLookup {
+  worst(context: string): HealthStatus | undefined;
+  onDidChange(listener: (context: string) => void): { dispose(): void };
+}
+
 export interface ExplorerServices {
   readonly model: MeshModel;
   readonly filters: () => NamespaceFilters;
+  readonly health?: HealthLookup;
 }
 
 /**

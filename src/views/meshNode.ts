@@ -5,6 +5,7 @@ import { contextValue } from '../mesh/contextValue';
 import { ISTIO_NAMESPACE, isIstioInstalled, istioVersions } from '../mesh/meshSummary';
 import type { MeshSummary, ReadyCount } from '../mesh/meshSummary';
 import { ExplorerNode } from './explorerNode';
+import type { HealthLookup } from './explorerNode';
 
 function isReady(count: ReadyCount | undefined): boolean {
   return count !== undefined && count.desired > 0 && count.ready >= count.desired;
@@ -30,6 +31,7 @@ export class MeshNode extends ExplorerNode {
   constructor(
     parent: ExplorerNode,
     private readonly cluster: ClusterModel,
+    private readonly health?: HealthLookup,
   ) {
     super(parent);
     this.id = `${parent.id}/mesh`;
@@ -50,6 +52,11 @@ export class MeshNode extends ExplorerNode {
       const healthy = meshHealthy(summary);
       item.description = summary.istiod.length > 0 ? `istiod ${istioVersions(summary)} · ${healthy ? 'ready' : 'degraded'}` : 'no istiod';
       item.iconPath = readyIcon(healthy);
+    }
+    const checked = this.health?.worst(this.cluster.context);
+    if (checked && summary && installed) {
+      item.description = `${item.description} · last health check: ${checked}`;
+      if (checked !== 'pass') item.iconPath = readyIcon(false);
     }
     item.contextValue = contextValue('mesh', [!installed && summary !== undefined && 'noIstio', summary !== undefined && installed && !meshHealthy(summary) && 'degraded']);
     return item;
