@@ -1,0 +1,287 @@
+// The ztunnel log view, extension side: one webview panel per session (clusters or a file), the session
+// streaming rows over typed messages once the app says `ready` (and again, whole, after the panel was
+// hidden and its webview reloaded), and a serializer that reopens the panel after a window reload.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { KubeClients } from '../kube/types';
+import { LogSession } from '../logs/logSession';
+import type { PodStreamStatus } from '../logs/ztunnelFollower';
+import { isFromLogView } from '../shared/logProtocol';
+import type { FromLogView, LogRow, LogSource, LogViewState, ToLogView } from '../shared/logProtocol';
+
+export const LOG_VIEW_TYPE = 'ambient.ztunnelLogs';
+
+export interface LogSettings {
+  /** Namespace of the ztunnel DaemonSet (`ambient.logs.ztunnelNamespace`). */
+  readonly namespace: string;
+  /** Label selector of the ztunnel pods (`ambient.logs.ztunnelSelector`). */
+  readonly labelSelector: string;
+  readonly container: string;
+  /** Lines of history from each pod when the view opens (`ambient.logs.tailLines`). */
+  readonly tailLines: number;
+  /** Newest entries kept (`ambient.logs.maxEntries`). */
+  readonly maxEntries: number;
+}
+
+export const DEFAULT_LOG_SETTINGS: LogSettings = {
+  namespace: 'istio-system',
+  labelSelector: 'app=ztunnel',
+  container: 'istio-proxy',
+  tailLines: 500,
+  maxEntries: 50_000,
+};
+
+export interface LogPanelDeps {
+  readonly kube: Pick<KubeClients, 'state' | 'client'>;
+  readonly extensionUri: vscode.Uri;
+  readonly settings: () => LogSettings;
+  readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+/** Rows per message when a whole buffer is sent (a reloaded view, a file). */
+const replayChunk = 5000;
+
+function titleOf(source: LogSource): string {
+  if (source.kind === 'file') return `ztunnel Logs: ${source.path.split(/[\\/]/).pop()}`;
+  const clusters = source.contexts.join(', ');
+  return source.namespace ? `ztunnel Logs: ${source.namespace} (${clusters})` : `ztunnel Logs: ${clusters}`;
+}
+
+export function logViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  // Scripts only with this nonce; the toolkit's web components set style attributes, so styles may be inline.
+  const csp = ["default-src 'none'", `style-src ${webview.cspSource} 'unsafe-inline'`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('media', 'logView.css')}">
+<title>ztunnel Logs</title>
+</head>
+<body>
+<div id="app" class="app"><p class="muted">Loading…</p></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'logView.js')}"></script>
+</body>
+</html>`;
+}
+
+export class LogPanel implements vscode.Disposable {
+  /** Open panels (tests reach them through the command's return value or here). */
+  static readonly open = new Set<LogPanel>();
+
+  readonly session: LogSession;
+  private ready = false;
+  private source: LogSource;
+  private readonly statuses = new Map<string, PodStreamStatus>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Messages posted to the webview, by type (tests read what the view was told). */
+  readonly sent = { rows: 0, batches: 0, statuses: 0 };
+
+  private constructor(
+    private readonly deps: LogPanelDeps,
+    readonly panel: vscode.WebviewPanel,
+    source: LogSource,
+  ) {
+    this.source = source;
+    const settings = deps.settings();
+    this.session = new LogSession({ maxEntries: settings.maxEntries }, {
+      rows: (rows, dropped) => this.postRows(rows, dropped),
+      status: (status) => {
+        this.statuses.set(`${status.cluster}/${status.pod}`, status);
+        if (this.ready) this.post({ type: 'status', status });
+        this.sent.statuses++;
+      },
+      problem: (message) => {
+        deps.log.warn(message);
+        if (this.ready) this.post({ type: 'problem', message });
+      },
+    });
+    panel.title = titleOf(source);
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+    };
+    panel.webview.html = logViewHtml(panel.webview, deps.extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (isFromLogView(message)) void this.receive(message);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    LogPanel.open.add(this);
+    void this.start(source);
+  }
+
+  static create(deps: LogPanelDeps, source: LogSource): LogPanel {
+    const panel = vscode.window.createWebviewPanel(LOG_VIEW_TYPE, titleOf(source), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+    });
+    return new LogPanel(deps, panel, source);
+  }
+
+  /** After a window reload: the same source again (the filters come back from the webview's own state). */
+  static revive(deps: LogPanelDeps, panel: vscode.WebviewPanel, state: LogViewState | undefined): LogPanel | undefined {
+    if (!state?.source) {
+      panel.dispose();
+      return undefined;
+    }
+    return new LogPanel(deps, panel, state.source);
+  }
+
+  get logSource(): LogSource {
+    return this.source;
+  }
+
+  /** Follow another cluster's ztunnels in the same view. */
+  addContext(context: string): void {
+    if (this.source.kind !== 'cluster' || this.source.contexts.includes(context)) return;
+    this.source = { ...this.source, contexts: [...this.source.contexts, context] };
+    this.panel.title = titleOf(this.source);
+    this.followCluster(context);
+    if (this.ready) this.post(this.initMessage());
+  }
+
+  private async start(source: LogSource): Promise<void> {
+    if (source.kind === 'cluster') {
+      for (const context of source.contexts) this.followCluster(context);
+      return;
+    }
+    try {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(source.path));
+      const text = new TextDecoder('utf-8').decode(bytes);
+      const lines = text.split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      this.session.addText(lines);
+      this.deps.log.info(`opened ${source.path}: ${lines.length} lines`);
+    } catch (error) {
+      const message = `Could not read ${source.path}: ${(error as Error).message}`;
+      this.deps.log.error(message);
+      if (this.ready) this.post({ type: 'problem', message });
+      void vscode.window.showErrorMessage(message);
+    }
+  }
+
+  private followCluster(context: string): void {
+    const settings = this.deps.settings();
+    try {
+      this.session.addCluster(this.deps.kube.client(context), {
+        namespace: settings.namespace,
+        labelSelector: settings.labelSelector,
+        container: settings.container,
+        tailLines: settings.tailLines,
+      });
+    } catch (error) {
+      const message = `${context}: cannot follow the ztunnel logs: ${(error as Error).message}`;
+      this.deps.log.error(message);
+      if (this.ready) this.post({ type: 'problem', message });
+    }
+  }
+
+  private initMessage(): ToLogView {
+    return {
+      type: 'init',
+      source: this.source,
+      title: this.panel.title,
+      maxEntries: this.deps.settings().maxEntries,
+      namespace: this.source.kind === 'cluster' ? this.source.namespace : undefined,
+    };
+  }
+
+  private postRows(rows: readonly LogRow[], dropped: number): void {
+    if (!this.ready) return; // the whole buffer goes over when the view says ready
+    this.post({ type: 'rows', rows, dropped });
+    this.sent.rows += rows.length;
+    this.sent.batches++;
+  }
+
+  /** The view (re)loaded: tell it what it shows, then everything kept, then the live stream. */
+  private replay(): void {
+    this.session.flush(); // pending rows go into the buffer (and out now), before the view starts over
+    this.post(this.initMessage());
+    this.post({ type: 'reset' });
+    const rows = this.session.rows();
+    for (let i = 0; i < rows.length; i += replayChunk) this.post({ type: 'rows', rows: rows.slice(i, i + replayChunk), dropped: this.session.dropped });
+    for (const status of this.statuses.values()) this.post({ type: 'status', status });
+  }
+
+  private async receive(message: FromLogView): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.replay();
+        return;
+      case 'addContext': {
+        if (this.source.kind !== 'cluster') return;
+        const followed = new Set(this.source.contexts);
+        const items = this.deps.kube
+          .state()
+          .contexts.filter((context) => !followed.has(context.name))
+          .map((context) => ({ label: context.name, description: context.isCurrent ? 'current context' : context.server }));
+        if (items.length === 0) {
+          void vscode.window.showInformationMessage('Every context of your kubeconfig is already in this view.');
+          return;
+        }
+        const picked = await vscode.window.showQuickPick(items, { title: 'Add a cluster to this ztunnel log view', placeHolder: 'kube context' });
+        if (picked) this.addContext(picked.label);
+        return;
+      }
+      case 'clear':
+        this.session.clear();
+        return;
+      case 'export':
+        await this.export(message.scope, message.seqs);
+        return;
+      case 'openSettings':
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'ambient.logs');
+        return;
+      default: {
+        const unhandled: never = message;
+        this.deps.log.warn(`log view: unknown message ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private async export(scope: 'visible' | 'all', seqs: readonly number[] | undefined): Promise<void> {
+    const { text, count } = this.session.exportText(scope === 'visible' ? (seqs ?? []) : undefined);
+    const base = this.source.kind === 'file' ? this.source.path.replace(/(\.[^./\\]+)?$/, '-export.log') : `ztunnel-${this.source.contexts.join('-')}.log`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const defaultUri = this.source.kind === 'file' ? vscode.Uri.file(base) : folder ? vscode.Uri.joinPath(folder, base) : undefined;
+    const target = await vscode.window.showSaveDialog({ title: `Export ${count} ztunnel log lines`, defaultUri, filters: { Logs: ['log', 'txt'] } });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    this.deps.log.info(`exported ${count} lines to ${target.fsPath}`);
+    void vscode.window.showInformationMessage(`Exported ${count} ztunnel log lines to ${target.fsPath}.`);
+  }
+
+  private post(message: ToLogView): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (!LogPanel.open.delete(this)) return;
+    this.session.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Reopens log views after a window reload, with their sources and (in the webview) their filters. */
+export function registerLogPanelSerializer(deps: LogPanelDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(LOG_VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel, state: unknown) => {
+      LogPanel.revive(deps, panel, state as LogViewState | undefined);
+    },
+  });
+}
+
+/** Used by `registerLogCommands` to make a session for a source. */
+export function openLogPanel(deps: LogPanelDeps, source: LogSource): LogPanel {
+  return LogPanel.create(deps, source);
+}
+
+export type { PodStreamStatus };
