@@ -1,0 +1,128 @@
+// Verify the mesh as a user does: the identities table for cluster-1 from the Clusters view, Test
+// Connectivity… from the palette on both contexts (plain text before enrollment, mTLS after), and the
+// health report turning from fail to pass through its own Enroll and Restart Workloads buttons. Every
+// step is photographed; the seeds' labels are removed at the end so later UI tests see the seeded cluster.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
+import type { Workbench } from './harness';
+
+const SEEDS = ['finance', 'accounts', 'prometheus'];
+
+/** The content of the visible webview panel. */
+function webview(wb: Workbench): FrameLocator {
+  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+async function closeEditors(wb: Workbench): Promise<void> {
+  await wb.runCommand('View: Close All Editors');
+  await wb.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(() => {});
+}
+
+/** In an open multi-select quick pick: check exactly `labels`, then accept. */
+async function pickMany(wb: Workbench, labels: readonly string[]): Promise<void> {
+  const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  for (const row of await rows.all()) {
+    const label = (await row.locator('.label-name, .monaco-highlighted-label').first().textContent())?.trim() ?? '';
+    const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
+    const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
+    if (labels.includes(label) !== checked) await checkbox.click();
+  }
+  await wb.screenshot('contexts-picked');
+  await wb.page.keyboard.press('Enter');
+}
+
+/** In an open single-select quick pick: choose the row with this label. */
+async function pickOne(wb: Workbench, label: string): Promise<void> {
+  const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await row.click();
+}
+
+async function testConnectivity(wb: Workbench, stepName: string): Promise<FrameLocator> {
+  await closeEditors(wb);
+  await wb.runCommand('Ambient: Test Connectivity…');
+  await pickMany(wb, ['cluster-1', 'cluster-2']);
+  await pickOne(wb, 'finance'); // source namespace (finance/curl: its only workload is picked for us)
+  await pickOne(wb, 'accounts.accounts.svc.cluster.local:8080');
+  const panel = webview(wb);
+  await panel.getByText('accounts-cluster-1', { exact: true }).waitFor({ timeout: 60_000 });
+  await panel.getByText('accounts-cluster-2', { exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await wb.screenshot(stepName);
+  return panel;
+}
+
+/** Wait until the health report is not re-checking (its "Checking…" status gone). */
+async function settled(panel: FrameLocator): Promise<void> {
+  await panel.getByRole('status').waitFor({ state: 'detached', timeout: 120_000 });
+  await panel.locator('section[aria-label^="Health of"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+test('identities table, connectivity on both contexts, and the health report from fail to pass after Enroll + Restart', () =>
+  withWorkbench('verify', async (wb) => {
+    try {
+      // 1. Right-click cluster-1 → Show Workload Identities → the table of ztunnel's workloads.
+      const view = await wb.openAmbientMeshView();
+      const cluster1 = view.getByRole('treeitem', { name: /^cluster-1\b/ }).first();
+      await cluster1.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await cluster1.click({ button: 'right' });
+      await wb.page.getByRole('menuitem', { name: 'Show Workload Identities', exact: true }).click();
+      const identities = webview(wb);
+      await identities.getByText('Workload identities · cluster-1').waitFor({ timeout: 60_000 });
+      await identities.getByText('spiffe://cluster.local/ns/finance/sa/curl').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await identities.locator('vscode-data-grid[aria-label="Certificates"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('identities-cluster-1');
+
+      // 2. Test Connectivity… on both contexts before enrollment: the answers, in plain text.
+      const before = await testConnectivity(wb, 'connectivity-before-enrollment');
+      assert.equal(await before.locator('.verdict').count(), 2);
+      for (const verdict of await before.locator('.verdict').all()) assert.match((await verdict.textContent()) ?? '', /^plain text/);
+
+      // 3. Check Ambient Health on both contexts: fails (the seeds are not enrolled).
+      await closeEditors(wb);
+      await wb.runCommand('Ambient: Check Ambient Health');
+      await pickMany(wb, ['cluster-1', 'cluster-2']);
+      const health = webview(wb);
+      await settled(health);
+      await health.getByText(/cluster-1: fail/).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await health.getByText(/cluster-2: fail/).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('health-fail');
+
+      // 4. The report's own fixes: Enroll each namespace, then Restart Workloads where pods stay uncaptured.
+      for (let round = 0; round < 20; round++) {
+        const enroll = health.locator('vscode-button', { hasText: /^Enroll / }).first();
+        const restart = health.locator('vscode-button', { hasText: /^Restart Workloads in / }).first();
+        if (await enroll.count()) {
+          await enroll.click();
+        } else if (await restart.count()) {
+          await restart.click();
+          const dialog = wb.page.locator('.monaco-dialog-box');
+          await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
+          if (round < 8) await wb.screenshot('restart-confirmation');
+          await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
+        } else {
+          break;
+        }
+        await wb.page.waitForTimeout(300);
+        await settled(health);
+      }
+      await health.getByText(/cluster-1: pass/).waitFor({ timeout: 60_000 });
+      await health.getByText(/cluster-2: pass/).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('health-pass');
+      for (const context of ['cluster-1', 'cluster-2']) {
+        const labels = JSON.parse(await wb.kubectl(['get', 'namespace', 'finance', '-o', 'json'], context)).metadata.labels;
+        assert.equal(labels['istio.io/dataplane-mode'], 'ambient', context);
+      }
+
+      // 5. Test Connectivity… again: mTLS, with both SPIFFE identities, on both contexts.
+      const afterPanel = await testConnectivity(wb, 'connectivity-after-enrollment-mtls');
+      await afterPanel.locator('.verdict', { hasText: /^mTLS/ }).nth(1).waitFor({ timeout: STEP_TIMEOUT_MS });
+      assert.equal(await afterPanel.getByText('spiffe://cluster.local/ns/accounts/sa/accounts', { exact: true }).count(), 2);
+    } finally {
+      for (const context of ['cluster-1', 'cluster-2']) {
+        await wb.kubectl(['label', 'namespace', ...SEEDS, 'istio.io/dataplane-mode-'], context).catch(() => '');
+      }
+    }
+  }));
