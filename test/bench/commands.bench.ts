@@ -4,8 +4,9 @@
 // Target: command requests per second / ceiling requests per second >= 0.7 for both.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/projectNode.mjs';
-import { startClusterProcess } from '../../scripts/testCluster.mjs';
+import { spawnGroup, waitFor } from '../../scripts/codeServer.mjs';
+import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
+import { clusterMain, freePort } from '../../scripts/testCluster.mjs';
 import type { CommandDeps, CommandHost } from '../../src/commands/host';
 import { DEFAULT_COMMAND_SETTINGS } from '../../src/commands/host';
 import { enrollNamespaces, restartNamespaceWorkloads } from '../../src/commands/namespaceCommands';
@@ -20,6 +21,7 @@ const NAMESPACES_PER_CLUSTER = Number(process.env.AMBIENT_BENCH_ENROLL_PER_CLUST
 const RESTARTS_PER_CLUSTER = Number(process.env.AMBIENT_BENCH_RESTARTS_PER_CLUSTER ?? 100);
 const CONCURRENCY = DEFAULT_COMMAND_SETTINGS.concurrency;
 const TARGET = 0.7;
+const ROUNDS = Number(process.env.AMBIENT_BENCH_ROUNDS ?? 3);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -28,8 +30,14 @@ class RequestCounter {
   requests = 0;
   writes = 0;
   lastWriteDone = 0;
+  firstWriteStart = 0;
   /** When each request finished (performance.now()). */
   done: number[] = [];
+  reset(): void {
+    this.requests = 0;
+    this.writes = 0;
+    this.done = [];
+  }
   wrap(client: ClusterClient): ClusterClient {
     return new Proxy(client, {
       get: (target, key, receiver) => {
@@ -38,7 +46,7 @@ class RequestCounter {
         return (...args: unknown[]) => {
           this.requests++;
           const isWrite = key === 'patchNamespaceLabels' || key === 'restartWorkload';
-          if (isWrite) this.writes++;
+          if (isWrite && this.writes++ === 0) this.firstWriteStart = performance.now();
           const result = value.apply(target, args);
           if (!(result instanceof Promise)) return result;
           return result.finally(() => {
@@ -82,15 +90,16 @@ async function main(): Promise<number> {
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
   const started = Date.now();
-  const cluster = await startClusterProcess({
-    kubeconfigPath: join(outputDir, 'kubeconfig'),
-    logFile: join(outputDir, 'cluster.log'),
-    timeoutMs: 600_000,
-    extraNamespaces: NAMESPACES_PER_CLUSTER,
-    podsPerExtraNamespace: 1,
-  } as Parameters<typeof startClusterProcess>[0]);
+  // A process of its own (as users' clusters are), seeded with the load namespaces.
+  const kubeconfigPath = join(outputDir, 'kubeconfig');
+  const cluster = spawnGroup(
+    join(projectRoot, 'node_modules/.bin/tsx'),
+    [clusterMain, '--kubeconfig', kubeconfigPath, '--control-port', String(await freePort()), '--extra-namespaces', String(NAMESPACES_PER_CLUSTER), '--pods-per-namespace', '1'],
+    { env: envWithProjectNode(), cwd: projectRoot, logFile: join(outputDir, 'cluster.log') },
+  );
+  await waitFor(() => /\bready\b/.test(cluster.tail()), { timeoutMs: 600_000, describe: () => `the test cluster did not start: ${cluster.tail()}` });
   console.log(`test cluster with ${NAMESPACES_PER_CLUSTER} load namespaces per cluster ready in ${seconds(Date.now() - started)}`);
-  const kube = createKubeClients({ kubeconfigPaths: [cluster.kubeconfigPath], watchFiles: false, requestTimeoutMs: 60_000 });
+  const kube = createKubeClients({ kubeconfigPaths: [kubeconfigPath], watchFiles: false, requestTimeoutMs: 60_000 });
   let failures = 0;
   try {
     const loadNamespaces = new Map<string, string[]>();
@@ -113,48 +122,72 @@ async function main(): Promise<number> {
     // Warm connections and the JIT on the same calls, untimed.
     await tightLoop(2 * CONCURRENCY, (i) => kube.client(enrollTargets[i].context).patchNamespaceLabels(enrollTargets[i].namespace, { 'bench-warmup': 'true' }));
 
-    // 1. Enroll 500 namespaces across both clusters.
-    const labelCeiling = async (round: number) =>
-      tightLoop(enrollTargets.length, (i) => kube.client(enrollTargets[i].context).patchNamespaceLabels(enrollTargets[i].namespace, { 'bench-ceiling': String(round) }));
-    const enrollCeilingBefore = await labelCeiling(1);
-    let t = performance.now();
-    const enroll = await enrollNamespaces(deps, enrollTargets);
-    const enrollWall = performance.now() - t;
-    assertAll(enroll, 'done', 'enroll');
-    const enrollRequests = counter.requests;
-    const enrollCeiling = Math.max(enrollCeilingBefore, await labelCeiling(2));
-    const enrollRps = enrollRequests / (enrollWall / 1000);
+    // The machine is shared: ceiling and command alternate for ROUNDS rounds and each keeps its best,
+    // so a burst of someone else's load does not decide the ratio.
+
+    // 1. Enroll 500 namespaces across both clusters. The ceiling sends the command's own PATCH (the
+    // ambient label, which also makes istio-cni capture the pods); the label is taken off (untimed)
+    // before each measurement so every one of them really changes all 500 namespaces.
+    const setMode = (value: string | null) => (i: number) =>
+      kube.client(enrollTargets[i].context).patchNamespaceLabels(enrollTargets[i].namespace, { 'istio.io/dataplane-mode': value });
+    const enrollRuns: { wall: number; requests: number; phases: string; uncaptured: number }[] = [];
+    const enrollCeilings: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      enrollCeilings.push(await tightLoop(enrollTargets.length, setMode('ambient')));
+      await tightLoop(enrollTargets.length, setMode(null));
+      counter.reset();
+      const t = performance.now();
+      const enroll = await enrollNamespaces(deps, enrollTargets);
+      const wall = performance.now() - t;
+      assertAll(enroll, 'done', 'enroll');
+      enrollRuns.push({
+        wall,
+        requests: counter.requests,
+        uncaptured: enroll.uncaptured.length,
+        phases: `list ${seconds(counter.firstWriteStart - t)}, PATCHes ${seconds(counter.lastWriteDone - counter.firstWriteStart)}, capture check and report ${seconds(t + wall - counter.lastWriteDone)}`,
+      });
+      await tightLoop(enrollTargets.length, setMode(null));
+    }
+    const enrollBest = enrollRuns.reduce((a, b) => (b.requests / b.wall > a.requests / a.wall ? b : a));
+    const enrollCeiling = Math.max(...enrollCeilings);
+    const enrollRps = enrollBest.requests / (enrollBest.wall / 1000);
     const enrollRatio = enrollRps / enrollCeiling;
-    console.log(`enroll: ${enroll.results.length} namespaces on ${CONTEXTS.length} clusters in ${seconds(enrollWall)}, ${enrollRequests} requests (${counter.writes} PATCH)`);
-    console.log(`  ${enrollRps.toFixed(0)} requests/s vs ceiling ${enrollCeiling.toFixed(0)} PATCH/s (tight loop, ${CONCURRENCY} in flight): ratio ${enrollRatio.toFixed(2)} (target >= ${TARGET})`);
-    console.log(`  ${(enroll.results.length / (enrollWall / 1000)).toFixed(0)} namespaces enrolled/s, capture check included; uncaptured after enroll: ${enroll.uncaptured.length}`);
+    console.log(`enroll: ${enrollTargets.length} namespaces on ${CONTEXTS.length} clusters in ${seconds(enrollBest.wall)} (best of ${ROUNDS}: ${enrollRuns.map((r) => seconds(r.wall)).join(', ')}), ${enrollBest.requests} requests`);
+    console.log(`  ${enrollBest.phases}; pods left uncaptured: ${enrollBest.uncaptured}`);
+    console.log(`  ${enrollRps.toFixed(0)} requests/s vs ceiling ${enrollCeiling.toFixed(0)} PATCH/s (tight loop, ${CONCURRENCY} in flight; runs ${enrollCeilings.map((c) => c.toFixed(0)).join(', ')}): ratio ${enrollRatio.toFixed(2)} (target >= ${TARGET})`);
     if (!(enrollRatio >= TARGET)) failures++;
 
-    // 2. Restart 200 workloads (one Deployment in each of 100 load namespaces per cluster).
+    // 2. Restart 200 workloads (the Deployment in each of 100 load namespaces per cluster). The rate is
+    // taken up to the last restart PATCH; following the rollouts to ready waits on the simulated kubelet
+    // and is reported apart.
     const restartRefs = restartTargets.map((ref) => ({ ...ref, kind: 'Deployment' as const, name: 'app' }));
-    const restartCeilingBefore = await tightLoop(restartRefs.length, (i) => kube.client(restartRefs[i].context).restartWorkload('Deployment', restartRefs[i].namespace, 'app'));
-    await waitForRollouts(restartRefs.map((r) => [kube.client(r.context), r.namespace]));
-    counter.requests = 0;
-    counter.writes = 0;
-    counter.done = [];
-    t = performance.now();
-    const restart = await restartNamespaceWorkloads(deps, restartTargets);
-    const restartWall = performance.now() - t;
-    assertAll(restart, 'done', 'restart');
-    const restartPhase = counter.lastWriteDone - t;
-    // Requests up to the last restart PATCH: the listing and the patches; the rollout follow-up is timed apart.
-    const restartPhaseRequests = counter.done.filter((at) => at <= counter.lastWriteDone).length;
-    await waitForRollouts(restartRefs.map((r) => [kube.client(r.context), r.namespace]));
-    const restartCeiling = Math.max(
-      restartCeilingBefore,
-      await tightLoop(restartRefs.length, (i) => kube.client(restartRefs[i].context).restartWorkload('Deployment', restartRefs[i].namespace, 'app')),
-    );
-    const restartRps = restartPhaseRequests / (restartPhase / 1000);
+    const allRolledOut = () => waitForRollouts(restartRefs.map((r) => [kube.client(r.context), r.namespace]));
+    const restartRuns: { phase: number; requests: number; wall: number; allRequests: number }[] = [];
+    const restartCeilings: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      restartCeilings.push(await tightLoop(restartRefs.length, (i) => kube.client(restartRefs[i].context).restartWorkload('Deployment', restartRefs[i].namespace, 'app')));
+      await allRolledOut();
+      counter.reset();
+      const t = performance.now();
+      const restart = await restartNamespaceWorkloads(deps, restartTargets);
+      const wall = performance.now() - t;
+      assertAll(restart, 'done', 'restart');
+      restartRuns.push({
+        phase: counter.lastWriteDone - t,
+        requests: counter.done.filter((at) => at <= counter.lastWriteDone).length,
+        wall,
+        allRequests: counter.requests,
+      });
+      await allRolledOut();
+    }
+    const restartBest = restartRuns.reduce((a, b) => (b.requests / b.phase > a.requests / a.phase ? b : a));
+    const restartCeiling = Math.max(...restartCeilings);
+    const restartRps = restartBest.requests / (restartBest.phase / 1000);
     const restartRatio = restartRps / restartCeiling;
     console.log(
-      `restart: ${restart.results.length} workloads restarted in ${seconds(restartPhase)} (${restartPhaseRequests} requests: LISTs + ${counter.writes} PATCH), all ready after ${seconds(restartWall)} (${counter.requests} requests incl. rollout reads)`,
+      `restart: ${restartRefs.length} workloads restarted in ${seconds(restartBest.phase)} (best of ${ROUNDS}: ${restartRuns.map((r) => seconds(r.phase)).join(', ')}; ${restartBest.requests} requests: LISTs + PATCHes), all ready after ${seconds(restartBest.wall)} (${restartBest.allRequests} requests incl. rollout reads)`,
     );
-    console.log(`  ${restartRps.toFixed(0)} requests/s vs ceiling ${restartCeiling.toFixed(0)} PATCH/s (tight loop, ${CONCURRENCY} in flight): ratio ${restartRatio.toFixed(2)} (target >= ${TARGET})`);
+    console.log(`  ${restartRps.toFixed(0)} requests/s vs ceiling ${restartCeiling.toFixed(0)} PATCH/s (tight loop, ${CONCURRENCY} in flight; runs ${restartCeilings.map((c) => c.toFixed(0)).join(', ')}): ratio ${restartRatio.toFixed(2)} (target >= ${TARGET})`);
     if (!(restartRatio >= TARGET)) failures++;
   } finally {
     kube.dispose();
