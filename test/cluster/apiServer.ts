@@ -200,7 +200,7 @@ export class ApiServer {
       if (verb !== 'watch' && sub !== 'log' && this.sim.faults.serverErrorRate && Math.random() < this.sim.faults.serverErrorRate) {
         return this.sendStatus(res, internalError('injected fault: serverErrorRate'), verb);
       }
-      await this.route(req, res, url, parsed, verb, user);
+      await this.route(req, res, url, parsed, verb);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -269,7 +269,7 @@ export class ApiServer {
 
   // ---- Resources ----------------------------------------------------------------------------------
 
-  private async route(req: IncomingMessage, res: ServerResponse, url: URL, p: ParsedPath, verb: string, user: UserInfo): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, p: ParsedPath, verb: string): Promise<void> {
     const store = this.sim.store;
     const q = url.searchParams;
     const dryRun = q.getAll('dryRun').includes('All');

@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- pods are arbitrary JSON */
 // One simulated cluster: its object store, controllers, kubelet behaviour (pod start, IPs, container
 // logs), istio-cni and ztunnel, and the faults injected into its API.
-import { randomBytes } from 'node:crypto';
 import { Controllers, now } from './controllers';
 import { IstioCni, injectSidecar } from './istioCni';
 import { PodLogs } from './podLogs';
@@ -156,8 +155,8 @@ export class ClusterSim {
       containerStatuses: pod.spec.containers.map((c: any) => ({
         name: c.name,
         image: c.image,
-        imageID: `${c.image.includes('/') ? c.image : `docker.io/library/${c.image}`}@sha256:${randomBytes(32).toString('hex')}`,
-        containerID: `containerd://${randomBytes(32).toString('hex')}`,
+        imageID: `${c.image.includes('/') ? c.image : `docker.io/library/${c.image}`}@sha256:${imageDigest(c.image)}`,
+        containerID: `containerd://${randomHex(64)}`,
         ready: true,
         started: true,
         restartCount: 0,
@@ -195,6 +194,21 @@ export class ClusterSim {
   }
 
   afterChange(_event: ChangeEvent): void {}
+}
+
+/** Container ids only need to look random; Math.random is much cheaper than crypto at 20,000 pods. */
+function randomHex(length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
+const digests = new Map<string, string>();
+/** One digest per image, like a registry: every pod of an image reports the same imageID. */
+function imageDigest(image: string): string {
+  let digest = digests.get(image);
+  if (!digest) digests.set(image, (digest = randomHex(64)));
+  return digest;
 }
 
 function startupLines(pod: KubeObject, container: any): string[] {

@@ -94,7 +94,11 @@ export class Controllers {
     }
   }
 
+  /** While paused (bulk seeding of objects created already consistent), events trigger no reconcile. */
+  paused = false;
+
   private observe(event: ChangeEvent): void {
+    if (this.paused) return;
     const obj = event.object;
     const ns = obj.metadata.namespace;
     switch (obj.kind) {

@@ -5,6 +5,7 @@
 import type { ClusterSim } from './cluster';
 import { resourceByKind } from './resources';
 import type { KubeObject } from './store';
+import { randomSuffix, templateHash } from './names';
 
 const R = {
   Namespace: resourceByKind('Namespace'),
@@ -16,6 +17,7 @@ const R = {
   StatefulSet: resourceByKind('StatefulSet'),
   DaemonSet: resourceByKind('DaemonSet'),
   Pod: resourceByKind('Pod'),
+  ReplicaSet: resourceByKind('ReplicaSet'),
 };
 
 export interface SeedOptions {
@@ -177,6 +179,45 @@ export class Seeder {
     });
   }
 
+  /**
+   * A scale-test namespace with a Deployment `app` and its ReplicaSet and pods, created directly in their
+   * settled state (what the controllers would converge to): 2,000 of these must seed in seconds.
+   */
+  loadNamespace(namespace: string, pods: number): void {
+    const store = this.sim.store;
+    this.namespace(namespace, { 'load-test': 'true' });
+    this.namespaceDefaults(namespace);
+    const labels = { app: 'app' };
+    const template = podTemplate({ labels, containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] });
+    const hash = templateHash(template);
+    const t = this.created;
+    const d = store.create(R.Deployment, {
+      metadata: { name: 'app', namespace, labels, annotations: { 'deployment.kubernetes.io/revision': '1' }, creationTimestamp: t },
+      spec: { replicas: pods, selector: { matchLabels: labels }, template, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
+      status: {
+        observedGeneration: 1, replicas: pods, updatedReplicas: pods, readyReplicas: pods, availableReplicas: pods,
+        conditions: [
+          { type: 'Available', status: 'True', lastUpdateTime: t, lastTransitionTime: t, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+          { type: 'Progressing', status: 'True', lastUpdateTime: t, lastTransitionTime: t, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "app-${hash}" has successfully progressed.` },
+        ],
+      },
+    }, { adopt: true });
+    const rsTemplate = { ...template, metadata: { labels: { ...labels, 'pod-template-hash': hash } } };
+    const rs = store.create(R.ReplicaSet, {
+      metadata: { name: `app-${hash}`, namespace, labels: { ...labels, 'pod-template-hash': hash }, annotations: { 'deployment.kubernetes.io/desired-replicas': String(pods), 'deployment.kubernetes.io/max-replicas': String(pods + 1), 'deployment.kubernetes.io/revision': '1' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'app', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }], creationTimestamp: t },
+      spec: { replicas: pods, selector: { matchLabels: { ...labels, 'pod-template-hash': hash } }, template: rsTemplate },
+      status: { replicas: pods, fullyLabeledReplicas: pods, readyReplicas: pods, availableReplicas: pods, observedGeneration: 1 },
+    }, { adopt: true });
+    for (let i = 0; i < pods; i++) {
+      const pod: any = {
+        metadata: { name: `app-${hash}-${randomSuffix()}`, generateName: `app-${hash}-`, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }] },
+        spec: { ...structuredClone(template.spec), nodeName: this.sim.pickNode(), serviceAccountName: 'default', serviceAccount: 'default', restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 },
+      };
+      this.sim.startPod(pod);
+      store.create(R.Pod, pod, { adopt: true });
+    }
+  }
+
   /** The per-namespace objects Kubernetes' own controllers create: the default SA and the root CA. */
   namespaceDefaults(namespace: string): void {
     this.serviceAccount(namespace, 'default');
@@ -241,15 +282,15 @@ export class Seeder {
     this.service('legacy', 'web', { app: 'web' }, [{ name: 'http', port: 80 }]);
     this.deployment('legacy', 'reporting', { labels: { app: 'reporting' }, podLabels: { 'istio.io/dataplane-mode': 'none' }, serviceAccount: 'reporting', containers: [{ name: 'reporting', image: 'docker.io/library/python:3.13-slim', command: ['python', '-m', 'http.server', '8000'], ports: [8000] }] });
 
-    const width = String(Math.max(4, String(options.extraNamespaces).length));
-    for (let i = 1; i <= options.extraNamespaces; i++) {
-      const ns = `load-${String(i).padStart(Number(width), '0')}`;
-      this.namespace(ns, { 'load-test': 'true' });
-      this.deployment(ns, 'app', { labels: { app: 'app' }, replicas: options.podsPerExtraNamespace, containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] });
-    }
-
     for (const ns of sim.store.list(R.Namespace)) this.namespaceDefaults(ns.metadata.name);
     sim.controllers.drain();
+
+    const width = Math.max(4, String(options.extraNamespaces).length);
+    sim.controllers.paused = true;
+    for (let i = 1; i <= options.extraNamespaces; i++) {
+      this.loadNamespace(`load-${String(i).padStart(width, '0')}`, options.podsPerExtraNamespace);
+    }
+    sim.controllers.paused = false;
 
     // The grafana pod stays uncaptured if prometheus is enrolled, until it is restarted (see IstioCni).
     for (const pod of sim.store.list(R.Pod, 'prometheus')) {

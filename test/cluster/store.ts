@@ -58,6 +58,8 @@ const clusterScope = '';
 class ResourceTable {
   readonly byNamespace = new Map<string, Map<string, KubeObject>>();
   private sortedKeys: string[] | undefined;
+  /** The cluster-wide ordered list, valid until the next write (lists of 20,000 pods are frequent). */
+  private orderedCache: KubeObject[] | undefined;
   count = 0;
 
   get(namespace: string, name: string): KubeObject | undefined {
@@ -71,6 +73,7 @@ class ResourceTable {
       this.count++;
       this.sortedKeys = undefined;
     }
+    this.orderedCache = undefined;
     names.set(name, obj);
   }
 
@@ -79,6 +82,7 @@ class ResourceTable {
     if (names?.delete(name)) {
       this.count--;
       this.sortedKeys = undefined;
+      this.orderedCache = undefined;
       if (names.size === 0) this.byNamespace.delete(namespace);
     }
   }
@@ -90,6 +94,7 @@ class ResourceTable {
       if (!names) return [];
       return [...names.keys()].sort().map((n) => names.get(n)!);
     }
+    if (this.orderedCache) return this.orderedCache;
     if (!this.sortedKeys) {
       const keys: string[] = [];
       for (const [ns, names] of this.byNamespace) for (const n of names.keys()) keys.push(`${ns}/${n}`);
@@ -101,6 +106,7 @@ class ResourceTable {
       const obj = this.get(key.slice(0, slash), key.slice(slash + 1));
       if (obj) out.push(obj);
     }
+    this.orderedCache = out;
     return out;
   }
 }
@@ -146,8 +152,8 @@ export class ObjectStore {
     return this.table(r).get(namespace ?? clusterScope, name);
   }
 
-  /** Stored objects are never mutated in place: callers may keep and serialize what they get. */
-  list(r: ResourceType, namespace?: string): KubeObject[] {
+  /** Stored objects are never mutated in place: callers may keep and serialize what they get (and must not modify the array). */
+  list(r: ResourceType, namespace?: string): readonly KubeObject[] {
     return this.table(r).ordered(r.namespaced ? namespace : undefined);
   }
 
@@ -160,13 +166,14 @@ export class ObjectStore {
   }
 
   /** Create an object; fills uid, resourceVersion, creationTimestamp, generation. */
-  create(r: ResourceType, input: { metadata: { name: string; [key: string]: any }; [key: string]: any }, options: { dryRun?: boolean } = {}): KubeObject {
+  /** `adopt`: the caller hands over a fresh object (no defensive copy; used when seeding at scale). */
+  create(r: ResourceType, input: { metadata: { name: string; [key: string]: any }; [key: string]: any }, options: { dryRun?: boolean; adopt?: boolean } = {}): KubeObject {
     const namespace = r.namespaced ? input.metadata.namespace : undefined;
     const name = input.metadata.name;
     if (this.get(r, namespace, name)) {
       throw new StoreError(409, 'AlreadyExists', `${r.group ? `${r.plural}.${r.group}` : r.plural} "${name}" already exists`);
     }
-    const obj = structuredClone(input) as KubeObject;
+    const obj = (options.adopt ? input : structuredClone(input)) as KubeObject;
     obj.apiVersion = apiVersionOf(r);
     obj.kind = r.kind;
     const nextRv = options.dryRun ? this.rv : this.rv + 1;

