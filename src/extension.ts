@@ -1,5 +1,6 @@
 // Composition root: build the services, wire them together, push every disposable. Nothing else here.
 import * as vscode from 'vscode';
+import { registerLogCommands } from './commands/logs';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
 import { registerVerifyCommands } from './commands/verifyRegister';
 import { createVscodeHost } from './commands/vscodeHost';
@@ -84,6 +85,9 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     health,
     ...registerVerifyCommands({ kube, host: createVscodeHost(), log: verifyLog, extensionUri: context.extensionUri, health }),
   );
+
+  // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
+  context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs') }));
 
   return { model, clusters, clustersView, decorations, statusBar, health };
 }
