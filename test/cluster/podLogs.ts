@@ -20,6 +20,10 @@ export class ContainerLog {
 
   constructor(private readonly limit: number) {}
 
+  get followerCount(): number {
+    return this.followers.size;
+  }
+
   append(text: string, at = new Date()): LogLine {
     const line = { time: rfc3339Nano(at), epochMs: at.getTime(), text };
     this.lines.push(line);
@@ -90,6 +94,13 @@ export class PodLogs {
 
   podDeleted(uid: string): void {
     for (const log of this.byPodUid.get(uid)?.values() ?? []) log.end();
+  }
+
+  /** Open follow streams across all containers (tests check that clients hang up cleanly). */
+  activeFollowers(): number {
+    let n = 0;
+    for (const containers of this.byPodUid.values()) for (const log of containers.values()) n += log.followerCount;
+    return n;
   }
 
   dropAllFollowers(): void {

@@ -74,13 +74,13 @@ describe('src/kube and kubectl leave the same cluster state', () => {
       metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; managedFields?: { manager: string; operation: string; fieldsV1?: unknown }[] };
       spec: { template: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } } };
     };
-    const read = async () => JSON.parse(await kubectl('get', 'deployment', 'curl', '-n', 'finance', '-o', 'json')) as Deployment;
+    const read = async () => JSON.parse(await kubectl('get', 'deployment', 'curl', '-n', 'finance', '-o', 'json', '--show-managed-fields')) as Deployment;
     const restartManagers = (d: Deployment) =>
       (d.metadata.managedFields ?? []).filter((f) => f.manager === 'kubectl-rollout').map((f) => ({ manager: f.manager, operation: f.operation, fieldsV1: f.fieldsV1 }));
 
-    const now = new Date();
-    await ours.restartWorkload('Deployment', 'finance', 'curl', { now });
+    await ours.restartWorkload('Deployment', 'finance', 'curl');
     const afterOurs = await read();
+    await nextSecond(); // kubectl (and we) refuse a second restart within the same second
     await kubectl('rollout', 'restart', 'deployment/curl', '-n', 'finance');
     const afterKubectl = await read();
 
@@ -97,6 +97,19 @@ describe('src/kube and kubectl leave the same cluster state', () => {
     assert.equal(restartManagers(afterOurs).length, 1);
   });
 
+  it('refuse a second restart within the same second, both of them', async () => {
+    await nextSecond(); // ~980 ms of the same second ahead: room for three quick requests
+    await ours.restartWorkload('Deployment', 'finance', 'curl');
+    const ourSecond = await ours.restartWorkload('Deployment', 'finance', 'curl').then(
+      () => 'restarted',
+      (e: { reason?: string }) => e.reason,
+    );
+    const kubectlSecond = await runKubectl(['rollout', 'restart', 'deployment/curl', '-n', 'finance'], { kubeconfig: cluster.kubeconfigPath, context: 'cluster-1' });
+    assert.equal(ourSecond, 'conflict');
+    assert.notEqual(kubectlSecond.code, 0);
+    assert.match(kubectlSecond.stderr, /already been triggered within the past second/);
+  });
+
   it('rollout restart a DaemonSet and a StatefulSet', async () => {
     for (const [resource, kind, namespace, name] of [
       ['daemonset', 'DaemonSet', 'istio-system', 'ztunnel'],
@@ -105,6 +118,7 @@ describe('src/kube and kubectl leave the same cluster state', () => {
       const target = name || (await ours.listStatefulSets(namespace))[0].metadata!.name!;
       await ours.restartWorkload(kind, namespace, target);
       const ourAnnotations = await templateAnnotationKeys(resource, namespace, target);
+      await nextSecond();
       await kubectl('rollout', 'restart', `${resource}/${target}`, '-n', namespace);
       assert.deepEqual(await templateAnnotationKeys(resource, namespace, target), ourAnnotations);
       assert.ok(ourAnnotations.includes('kubectl.kubernetes.io/restartedAt'));
@@ -116,6 +130,11 @@ describe('src/kube and kubectl leave the same cluster state', () => {
     return Object.keys(obj.spec.template.metadata.annotations ?? {}).sort();
   }
 });
+
+/** Wait until the wall clock enters the next second (restartedAt has one-second resolution). */
+function nextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+}
 
 /** The controller bumps deployment.kubernetes.io/revision on every restart: not part of what we compare. */
 function withoutRevision(annotations: Record<string, string> | undefined): Record<string, string> {
