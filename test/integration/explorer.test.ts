@@ -207,6 +207,27 @@ describe('Clusters view (explorer)', function () {
     await waitFor('finance back outside the mesh', () => item(finance).description === undefined);
   });
 
+  it('keeps following after the API server drops its watches, without user action', async () => {
+    const control = env('AMBIENT_TEST_CONTROL_URL');
+    const setFaults = (faults: object) =>
+      fetch(`${control}/faults`, { method: 'POST', body: JSON.stringify({ cluster: 'cluster-1', ...faults }), signal: AbortSignal.timeout(10_000) });
+    const context = await contextNode(provider, 'cluster-1');
+    const accounts = await namespaceNode(provider, context, 'accounts');
+    const dropsBefore = ((await (await fetch(`${control}/requests?cluster=cluster-1`)).json()) as { watchesDropped: number }).watchesDropped;
+    await setFaults({ dropWatchesEveryMs: 400 });
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // at least two rounds of drops
+      await kubectl('--context', 'cluster-1', 'label', 'namespace', 'accounts', 'istio.io/use-waypoint=accounts-wp');
+      await waitFor('the waypoint label through a dropped watch', () => /waypoint accounts-wp/.test(String(item(accounts).description)));
+      const dropsAfter = ((await (await fetch(`${control}/requests?cluster=cluster-1`)).json()) as { watchesDropped: number }).watchesDropped;
+      assert.ok(dropsAfter > dropsBefore, 'the server did drop watches meanwhile');
+    } finally {
+      await setFaults({ dropWatchesEveryMs: 0 });
+      await kubectl('--context', 'cluster-1', 'label', 'namespace', 'accounts', 'istio.io/use-waypoint-');
+    }
+    await waitFor('accounts back without waypoint', () => item(accounts).description === undefined);
+  });
+
   it('"show only ambient" lists only enrolled namespaces; the setting toggles back', async () => {
     await vscode.commands.executeCommand('ambient.clusters.showOnlyAmbient');
     try {
