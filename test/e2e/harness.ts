@@ -26,6 +26,8 @@ export const STEP_TIMEOUT_MS = 20_000;
 
 /** What test/e2e/run.ts hands every UI test through the environment. */
 export interface E2eEnvironment {
+  /** This run's folder under .test-output/e2e/: one sub-folder per test (profile, code-server.log). */
+  readonly runDir: string;
   /** Extensions folder with the packaged extension installed. */
   readonly extensionsDir: string;
   readonly kubeconfig: string;
@@ -34,11 +36,12 @@ export interface E2eEnvironment {
 }
 
 export function e2eEnvironment(): E2eEnvironment {
-  const { AMBIENT_E2E_EXTENSIONS_DIR, KUBECONFIG, AMBIENT_TEST_CONTROL_URL, AMBIENT_TEST_KUBECTL } = process.env;
+  const { AMBIENT_E2E_RUN_DIR, AMBIENT_E2E_EXTENSIONS_DIR, KUBECONFIG, AMBIENT_TEST_CONTROL_URL, AMBIENT_TEST_KUBECTL } = process.env;
   if (!AMBIENT_E2E_EXTENSIONS_DIR || !KUBECONFIG || !AMBIENT_TEST_CONTROL_URL || !AMBIENT_TEST_KUBECTL) {
     throw new Error('UI tests run through `npm run test:ui` (test/e2e/run.ts), which packages the extension and starts the test cluster');
   }
   return {
+    runDir: AMBIENT_E2E_RUN_DIR ?? e2eOutputDir,
     extensionsDir: AMBIENT_E2E_EXTENSIONS_DIR,
     kubeconfig: KUBECONFIG,
     controlUrl: AMBIENT_TEST_CONTROL_URL,
@@ -123,7 +126,7 @@ export class Workbench {
 /** Starts code-server (extension installed, KUBECONFIG = test cluster) and chromium, opens the workbench. */
 export async function startWorkbench(name: string): Promise<Workbench> {
   const env = e2eEnvironment();
-  const dataDir = join(e2eOutputDir, name);
+  const dataDir = join(env.runDir, name);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(join(screenshotsDir, name), { recursive: true, force: true });
   const workspace = join(dataDir, 'workspace');
@@ -151,8 +154,8 @@ export async function startWorkbench(name: string): Promise<Workbench> {
 }
 
 /**
- * Runs `body` against a fresh workbench. On failure it saves a `failure` screenshot and keeps
- * .test-output/e2e/<test>/ (code-server.log among it); on success that folder is removed. Screenshots
+ * Runs `body` against a fresh workbench. On failure it saves a `failure` screenshot and keeps the test's
+ * folder in the run folder (code-server.log among it); on success that folder is removed. Screenshots
  * are always kept.
  */
 export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
@@ -168,6 +171,6 @@ export async function withWorkbench(name: string, body: (wb: Workbench) => Promi
   } finally {
     await wb.browser.close().catch(() => {});
     await wb.server.stop();
-    if (!failed) rmSync(join(e2eOutputDir, name), { recursive: true, force: true });
+    if (!failed) rmSync(join(wb.env.runDir, name), { recursive: true, force: true });
   }
 }

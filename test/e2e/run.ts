@@ -8,9 +8,9 @@
 //    chromium through test/e2e/harness.ts,
 // 5. stops the cluster.
 // Screenshots: .test-output/screenshots/<test>/NN-<step>.png (always kept). On failure the test's
-// .test-output/e2e/<test>/ folder (code-server.log, browser profile) is kept too.
+// run's folder .test-output/e2e/run-<time>-<pid>/ is kept too: <test>/code-server.log, cluster.log, tests.log.
 import { spawnSync } from 'node:child_process';
-import { globSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, globSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerDirs, installExtension, spawnGroup, withTimeout } from '../../scripts/codeServer.mjs';
 import { envWithProjectNode, projectNodeBin, projectRoot } from '../../scripts/projectNode.mjs';
@@ -43,20 +43,25 @@ async function main(): Promise<number> {
     .sort();
   if (files.length === 0) throw new Error(`no UI test files match ${filters.join(', ') || 'test/e2e/*.e2e.ts'}`);
 
-  step('build (production)', projectNodeBin(), ['esbuild.mjs', '--production']);
-  rmSync(vsixPath, { force: true });
-  step('vsce package', 'npm', ['run', '--silent', 'package']);
+  // One folder per run (teammates' runs may overlap); removed when every test passed.
+  const runDir = join(e2eOutputDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  mkdirSync(runDir, { recursive: true });
 
-  rmSync(e2eOutputDir, { recursive: true, force: true });
-  mkdirSync(e2eOutputDir, { recursive: true });
-  const installDirs = codeServerDirs(join(e2eOutputDir, 'install'));
+  step('build (production)', projectNodeBin(), ['esbuild.mjs', '--production']);
+  const packaged = Date.now();
+  step('vsce package', 'npm', ['run', '--silent', 'package']);
+  if (!existsSync(vsixPath) || statSync(vsixPath).mtimeMs < packaged - 1000) throw new Error(`vsce package did not write ${vsixPath}`);
+  // Our own copy: another run may repackage dist/ambient-mesh.vsix while we install.
+  const vsix = join(runDir, 'ambient-mesh.vsix');
+  copyFileSync(vsixPath, vsix);
+  const installDirs = codeServerDirs(join(runDir, 'install'));
   const installed = Date.now();
-  await installExtension(installDirs, vsixPath);
+  await installExtension(installDirs, vsix);
   console.log(`code-server --install-extension: ${((Date.now() - installed) / 1000).toFixed(1)} s`);
 
   const cluster = await startClusterProcess({
-    kubeconfigPath: join(e2eOutputDir, 'kubeconfig'),
-    logFile: join(e2eOutputDir, 'cluster.log'),
+    kubeconfigPath: join(runDir, 'kubeconfig'),
+    logFile: join(runDir, 'cluster.log'),
   });
   process.once('SIGTERM', () => void cluster.stop().then(() => process.exit(143)));
   try {
@@ -66,12 +71,13 @@ async function main(): Promise<number> {
       {
         cwd: projectRoot,
         env: envWithProjectNode({
+          AMBIENT_E2E_RUN_DIR: runDir,
           AMBIENT_E2E_EXTENSIONS_DIR: installDirs.extensionsDir,
           KUBECONFIG: cluster.kubeconfigPath,
           AMBIENT_TEST_CONTROL_URL: cluster.controlUrl,
           AMBIENT_TEST_KUBECTL: kubectlPath(),
         }),
-        logFile: join(e2eOutputDir, 'tests.log'),
+        logFile: join(runDir, 'tests.log'),
       },
     );
     tests.child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
@@ -83,6 +89,8 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(`Screenshots: ${join(projectRoot, '.test-output/screenshots')}`);
+    if (result.code === 0) rmSync(runDir, { recursive: true, force: true });
+    else console.error(`Kept for diagnosis: ${runDir} (<test>/code-server.log, cluster.log, tests.log)`);
     return result.code ?? 1;
   } finally {
     await cluster.stop();
