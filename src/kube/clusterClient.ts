@@ -9,7 +9,7 @@ import type { KubeErrorSite, KubeOperation } from './errors';
 import { runExec } from './exec';
 import { contextProblem } from './kubeconfig';
 import type { ContextEntry } from './kubeconfig';
-import { followPodLogs } from './logStream';
+import { followPodLogs, streamDropped } from './logStream';
 import { openPortForward } from './portForward';
 import type {
   ClusterClient,
@@ -254,13 +254,24 @@ export class KubeClusterClient implements ClusterClient {
     );
   }
 
-  restartWorkload(
+  async restartWorkload(
     kind: WorkloadKind,
     namespace: string,
     name: string,
     options?: WriteOptions & { now?: Date },
   ): Promise<V1Deployment | V1StatefulSet | V1DaemonSet> {
     const op: KubeOperation = { verb: 'patch', resource: workloadResource[kind], name, namespace };
+    const restartedAt = rfc3339(options?.now ?? new Date());
+    // kubectl reads the workload first: a second restart within the same second would send the same
+    // annotation, change nothing and replace no pod. Say so, as kubectl does, instead of a silent no-op.
+    const current = await this.readWorkload(kind, namespace, name);
+    if (current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === restartedAt) {
+      throw new KubeError(
+        'conflict',
+        this.context,
+        `${this.context}: ${kind} ${namespace}/${name} was already restarted within the past second; wait a moment and restart again.`,
+      );
+    }
     const body = rolloutRestartPatch(options?.now ?? new Date());
     const params = { name, namespace, body, fieldManager: ROLLOUT_RESTART_FIELD_MANAGER, dryRun: options?.dryRun ? 'All' : undefined };
     this.logger.info(this.context, `rollout restart ${kind} ${namespace}/${name}${options?.dryRun ? ' (dry run)' : ''}`);
@@ -352,6 +363,7 @@ export class KubeClusterClient implements ClusterClient {
       },
       { ...this.site, operation: op },
       this.logger,
+      () => this.logStreamWasCut(namespace, pod, container),
     );
     const tracked = { stop: (reason: KubeError) => handle.stop(reason) };
     this.active.add(tracked);
@@ -361,6 +373,11 @@ export class KubeClusterClient implements ClusterClient {
   async exec(namespace: string, pod: string, container: string | undefined, argv: readonly string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     const op: KubeOperation = { verb: 'create', resource: 'pods/exec', name: pod, namespace };
     if (this.disposed || this.problem || !this.kubeConfig) throw this.unusable(op);
+    // Like kubectl, name the container ourselves when the caller did not: the API server's handling of an
+    // absent container differs between versions and fails outright for multi-container pods.
+    container ??= defaultContainer(
+      await this.call({ verb: 'get', resource: 'pods', name: pod, namespace }, (o) => this.api().core.readNamespacedPod({ name: pod, namespace }, o)),
+    );
     return runExec(this.kubeConfig, { namespace, pod, container, argv, timeoutMs: options?.timeoutMs ?? this.options.execTimeoutMs ?? 30_000 }, {
       ...this.site,
       operation: op,
@@ -383,6 +400,19 @@ export class KubeClusterClient implements ClusterClient {
         handle.close();
       },
     };
+  }
+
+  /** After a followed log ended cleanly: a stream-dropped error if the container is in fact still running. */
+  private async logStreamWasCut(namespace: string, pod: string, container: string): Promise<KubeError | undefined> {
+    const site = { ...this.site, operation: { verb: 'get', resource: 'pods/log', name: pod, namespace } };
+    try {
+      const current = await this.api().core.readNamespacedPod({ name: pod, namespace }, this.callOptions());
+      const running = current.status?.containerStatuses?.find((c) => c.name === container)?.state?.running;
+      return running && !current.metadata?.deletionTimestamp ? streamDropped(site, { namespace, pod, container }) : undefined;
+    } catch (error) {
+      const kubeError = toKubeError(error, site);
+      return kubeError.reason === 'not-found' ? undefined : streamDropped(site, { namespace, pod, container }, kubeError);
+    }
   }
 
   /** Stop every watch, log stream and port-forward of this client (the context changed or went away). */
@@ -478,6 +508,13 @@ export class KubeClusterClient implements ClusterClient {
       }
     };
   }
+}
+
+/** kubectl's choice: the `kubectl.kubernetes.io/default-container` annotation, else the first container. */
+export function defaultContainer(pod: V1Pod): string | undefined {
+  const annotated = pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'];
+  if (annotated && pod.spec?.containers?.some((c) => c.name === annotated)) return annotated;
+  return pod.spec?.containers?.[0]?.name;
 }
 
 function toPage(result: ListResult): ListPage<unknown> {

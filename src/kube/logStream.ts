@@ -51,6 +51,11 @@ export function followPodLogs(
   callbacks: LogStreamCallbacks,
   site: KubeErrorSite,
   logger: KubeLogger,
+  /**
+   * A followed stream that the server ends cleanly may mean the container stopped (a clean end) or that
+   * something between us and the kubelet cut it (a drop the caller should hear about): this decides.
+   */
+  confirmCleanEnd?: () => Promise<KubeError | undefined>,
 ): FollowHandle {
   const component = `logs ${site.context}/${target.namespace}/${target.pod}/${target.container}`;
   let ended = false;
@@ -93,11 +98,23 @@ export function followPodLogs(
     // Without this listener, abort() (ours or a dropped connection) is an uncaught error.
     piped.on('error', (error: unknown) => {
       if (stopping) return;
-      end(new KubeError('stream-dropped', site.context, `${site.context}: the log stream of ${target.namespace}/${target.pod} (${target.container}) was interrupted.`, undefined, { cause: error }));
+      end(streamDropped(site, target, error));
     });
   });
-  // The server ended the response: the container stopped, or the pod went away. A clean end.
-  sink.on('finish', () => end());
+  // The server ended the response: the container stopped or the pod went away (clean), unless the
+  // container is still running, in which case the stream was cut.
+  sink.on('finish', () => {
+    if (stopping || ended) return;
+    if (!(target.options.follow ?? true) || !confirmCleanEnd) return end();
+    confirmCleanEnd().then(
+      (dropped) => {
+        if (!stopping) end(dropped);
+      },
+      () => {
+        if (!stopping) end();
+      },
+    );
+  });
   sink.on('error', () => undefined);
 
   const { follow = true, timestamps, sinceTime, tailLines } = target.options;
@@ -143,4 +160,8 @@ function logRequestError(error: unknown, site: KubeErrorSite): KubeError {
     return new KubeError('unreachable', site.context, `Cannot reach ${site.context}${site.server ? ` (${site.server})` : ''} to read logs: the connection failed.`, undefined, { cause: error });
   }
   return toKubeError(error, site);
+}
+
+export function streamDropped(site: KubeErrorSite, target: { namespace: string; pod: string; container: string }, cause?: unknown): KubeError {
+  return new KubeError('stream-dropped', site.context, `${site.context}: the log stream of ${target.namespace}/${target.pod} (${target.container}) was interrupted.`, undefined, { cause });
 }

@@ -95,8 +95,10 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
     }
   };
 
-  const reportFailure = (error: unknown, willRetry: boolean): KubeError => {
-    const kubeError = toKubeError(error, site);
+  // The same failure reads differently for the list and the watch request ("not allowed to watch pods").
+  const watchSite: KubeErrorSite = site.operation ? { ...site, operation: { ...site.operation, verb: 'watch' } } : site;
+  const reportFailure = (error: unknown, willRetry: boolean, during: KubeErrorSite = site): KubeError => {
+    const kubeError = toKubeError(error, during);
     logger.warn(component, `${kubeError.message} ${willRetry ? '(will retry)' : '(stopped)'} [${describeForLog(error)}]`);
     safely('onError', () => callbacks.onError?.(kubeError, willRetry));
     return kubeError;
@@ -219,6 +221,7 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
           break;
         case 'closed':
           failures = 0;
+          logger.info(component, `watch ended after ${Math.round(outcome.durationMs / 1000)} s with ${outcome.events} event(s); resuming from ${resourceVersion}`);
           // A stream that closes at once with nothing in it, again and again, must not spin.
           quickCloses = outcome.durationMs < 1000 && outcome.events === 0 ? quickCloses + 1 : 0;
           if (quickCloses > 0) await sleep(backoff(quickCloses));
@@ -232,7 +235,7 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
           }
           failures++;
           {
-            const kubeError = reportFailure(outcome.error, isRetryable(outcome.error, site));
+            const kubeError = reportFailure(outcome.error, isRetryable(outcome.error, site), watchSite);
             if (!isRetryable(kubeError, site)) return stop();
           }
           await sleep(backoff(failures));

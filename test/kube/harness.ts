@@ -11,8 +11,8 @@ import { startTestCluster } from '../cluster/testCluster';
 
 export type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
 
-export async function startCluster(): Promise<TestCluster> {
-  return startTestCluster({});
+export async function startCluster(options: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
+  return startTestCluster(options);
 }
 
 export interface RecordingLogger extends KubeLogger {

@@ -17,7 +17,8 @@ describe('kube layer resilience', () => {
   const logger = recordingLogger();
 
   before(async () => {
-    cluster = await startCluster();
+    // A short watch history so that a watch kept away for a while comes back to 410 Gone.
+    cluster = await startCluster({ watchHistory: 10 });
     // A server that accepts connections and never answers: the worst kind of "down".
     blackHole = net.createServer(() => undefined);
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', () => resolve()));
@@ -38,11 +39,10 @@ describe('kube layer resilience', () => {
     const hungServer = `https://127.0.0.1:${(blackHole.address() as net.AddressInfo).port}`;
     const mixed = clientsFor(cluster.kubeconfigPath, { requestTimeoutMs: 20_000, watch: { backoffBaseMs: 100, backoffMaxMs: 500 } });
     const withDead = clientsFor(extraFile, { requestTimeoutMs: 2000 });
-    const hung = clientsFor(extendedKubeconfig(cluster, { deadServer: hungServer }), { requestTimeoutMs: 20_000 });
+    const hung = clientsFor(extendedKubeconfig(cluster, { deadServer: hungServer }), { requestTimeoutMs: 4000 });
     const deadErrors: [Error, boolean][] = [];
-    const hungErrors: Error[] = [];
     const deadWatch = withDead.client('dead').watch('pods', undefined, {}, { onSync: () => undefined, onEvent: () => undefined, onError: (e, r) => deadErrors.push([e, r]) });
-    const hungWatch = hung.client('dead').watch('namespaces', undefined, {}, { onSync: () => undefined, onEvent: () => undefined, onError: (e) => hungErrors.push(e) });
+    const hungWatch = hung.client('dead').watch('namespaces', undefined, {}, { onSync: () => undefined, onEvent: () => undefined, onError: () => undefined });
     const hungList = hung.client('dead').listNamespaces().catch((e: unknown) => e);
     try {
       const started = Date.now();
@@ -63,7 +63,6 @@ describe('kube layer resilience', () => {
       assert.equal(deadErrors[0][1], true, 'and keeps retrying');
       assert.ok(deadErrors[0][0] instanceof KubeError && deadErrors[0][0].reason === 'unreachable');
       assert.match(deadErrors[0][0].message, /^Cannot reach dead \(https:\/\/127\.0\.0\.1:\d+\): connection refused\.$/);
-      assert.equal(hungErrors.length, 0, 'the hung server is still being waited on');
     } finally {
       deadWatch.stop();
       hungWatch.stop();
@@ -71,7 +70,8 @@ describe('kube layer resilience', () => {
       hung.dispose();
       mixed.dispose();
     }
-    assert.ok((await hungList) instanceof KubeError);
+    const hungFailure = await hungList;
+    assert.ok(hungFailure instanceof KubeError && hungFailure.reason === 'timeout', 'the hung server ends in a timeout, not a hang');
   });
 
   it('an expired token is an unauthorized error that says to log in again', async () => {
@@ -111,8 +111,10 @@ describe('kube layer resilience', () => {
       }
       await until(() => seen.size === changes, 15_000, `all ${changes} events (have ${seen.size})`);
       assert.equal(seen.size, changes);
-      const drops = logger.lines.filter((l) => l.includes('stream dropped') || l.includes('resuming')).length;
-      assert.ok(drops >= 2 || syncs.length > 1, `the watch was dropped and resumed (${drops} drops)`);
+      const drops = cluster.clusters['cluster-1'].counters.watchesDropped;
+      assert.ok(drops >= 2, `the server dropped the watch (${drops} times)`);
+      assert.equal(syncs.length, 1, 'every drop was resumed from its resourceVersion, without a re-list');
+      assert.deepEqual(errors, [], 'drops that were recovered from are not errors');
     } finally {
       handle.stop();
       await c1.patchNamespaceLabels('legacy', { 'drop-test': null });
@@ -129,13 +131,15 @@ describe('kube layer resilience', () => {
       cluster.setFaults('cluster-1', { forbid: [{ verb: 'watch', resource: 'namespaces' }], dropWatchesEveryMs: 100 });
       await sleep(300);
       cluster.setFaults('cluster-1', { dropWatchesEveryMs: 0 });
-      for (let i = 0; i < 1200; i++) await c1.patchNamespaceLabels('legacy', { 'gone-test': String(i % 2) });
+      for (let i = 0; i < 300; i++) await c1.patchNamespaceLabels('legacy', { 'gone-test': String(i % 2) });
       await c1.patchNamespaceLabels('legacy', { 'gone-test': 'final' });
       cluster.setFaults('cluster-1', { forbid: [] });
       await until(() => syncs.length >= 2, 20_000, 're-list');
       const legacy = syncs.at(-1)!.find((n) => n.metadata?.name === 'legacy');
       assert.equal(legacy?.metadata?.labels?.['gone-test'], 'final', 'the new list is current');
-      assert.ok(errors.some(([e, retry]) => (e as KubeError).reason === 'forbidden' && retry), 'the forbidden watch was reported and retried');
+      const forbidden = errors.find(([e]) => (e as KubeError).reason === 'forbidden');
+      assert.ok(forbidden?.[1], 'the forbidden watch was reported and retried');
+      assert.equal(forbidden[0].message, 'cluster-1: user "cluster-1-admin" is not allowed to watch namespaces (403 Forbidden).');
     } finally {
       handle.stop();
       await c1.patchNamespaceLabels('legacy', { 'gone-test': null });

@@ -2,7 +2,8 @@
 // byte-for-byte kubectl's, the label patch must touch only the labels it names, lists must paginate.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { rfc3339 } from '../../../src/kube/clusterClient';
+import { defaultContainer, rfc3339 } from '../../../src/kube/clusterClient';
+import { KubeError } from '../../../src/kube/errors';
 import { createKubeClients } from '../../../src/kube/kubeClients';
 import type { KubeClients, WorkloadKind } from '../../../src/kube/types';
 import { sendJson, startFakeApiServer, tempDir, writeKubeconfig } from './fakeApiServer';
@@ -36,8 +37,12 @@ describe('requests on the wire', () => {
       const [, , , , , namespace, , name] = expectedPath.split('/');
       const now = new Date('2026-11-03T10:20:30.456Z');
       await clients.client('cluster-1').restartWorkload(kind, namespace, name, { now });
-      assert.equal(api.requests.length, 1);
-      const req = api.requests[0];
+      assert.deepEqual(
+        api.requests.map((r) => `${r.method} ${r.path}`),
+        [`GET ${expectedPath}`, `PATCH ${expectedPath}`],
+        'reads the workload first, as kubectl does',
+      );
+      const req = api.requests[1];
       assert.equal(req.method, 'PATCH');
       assert.equal(req.path, expectedPath);
       assert.equal(req.headers['content-type'], 'application/strategic-merge-patch+json');
@@ -48,13 +53,41 @@ describe('requests on the wire', () => {
     });
   }
 
+  it('picks the container kubectl would exec into when none is named', () => {
+    const containers = [{ name: 'istio-proxy' }, { name: 'app' }];
+    assert.equal(defaultContainer({ spec: { containers } }), 'istio-proxy');
+    assert.equal(defaultContainer({ metadata: { annotations: { 'kubectl.kubernetes.io/default-container': 'app' } }, spec: { containers } }), 'app');
+    assert.equal(defaultContainer({ metadata: { annotations: { 'kubectl.kubernetes.io/default-container': 'gone' } }, spec: { containers } }), 'istio-proxy');
+  });
+
   it('writes restartedAt in RFC3339 without fractions, as Go does', () => {
     assert.equal(rfc3339(new Date('2026-01-02T03:04:05.999Z')), '2026-01-02T03:04:05Z');
   });
 
+  it('refuses a second restart within the same second, as kubectl does, without patching', async () => {
+    const now = new Date('2026-11-03T10:20:30.900Z');
+    api.respond = (req, res) =>
+      sendJson(res, 200, {
+        kind: 'Deployment',
+        apiVersion: 'apps/v1',
+        metadata: { name: 'curl', namespace: 'finance' },
+        spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-03T10:20:30Z' } } } },
+      });
+    await assert.rejects(clients.client('cluster-1').restartWorkload('Deployment', 'finance', 'curl', { now }), (e: unknown) => {
+      assert.ok(e instanceof KubeError);
+      assert.equal(e.reason, 'conflict');
+      assert.equal(e.message, 'cluster-1: Deployment finance/curl was already restarted within the past second; wait a moment and restart again.');
+      return true;
+    });
+    assert.deepEqual(
+      api.requests.map((r) => r.method),
+      ['GET'],
+    );
+  });
+
   it('sends dryRun=All for a dry-run restart', async () => {
     await clients.client('cluster-1').restartWorkload('Deployment', 'finance', 'curl', { dryRun: true });
-    const query = api.requests[0].query;
+    const query = api.requests[1].query;
     assert.equal(query.get('dryRun'), 'All');
     assert.equal(query.get('fieldManager'), 'kubectl-rollout');
   });
