@@ -88,8 +88,10 @@ export class LogSession {
     const entry = parseZtunnelLine(line.text);
     const pod = line.pod !== '' ? line.pod : entry.pod;
     const podKey = `${line.cluster}/${pod ?? ''}`;
-    // A line without a time (a continuation, a banner) sorts right after the previous line of its pod.
-    const key = timeKey(entry.time) ?? timeKey(line.kubeletTime) ?? this.lastKeyByPod.get(podKey) ?? this.lastKey;
+    // The kubelet's timestamp orders a pod's lines as they were written (ztunnel's own times can be a
+    // little out of order across its threads); a file has only ztunnel's; a line without a time (a
+    // continuation, a banner) sorts right after the previous line of its pod.
+    const key = timeKey(line.kubeletTime) ?? timeKey(entry.time) ?? this.lastKeyByPod.get(podKey) ?? this.lastKey;
     this.lastKeyByPod.set(podKey, key);
     this.lastKey = key;
     const row: LogRow = {

@@ -7,7 +7,7 @@ import type { PodStreamStatus } from '../logs/ztunnelFollower';
 export interface LogRow extends ZtunnelLogEntry {
   /** Unique within a session; ties in time keep arrival order. */
   readonly seq: number;
-  /** Milliseconds since the epoch (fraction = microseconds), for time order across pods. */
+  /** Milliseconds since the epoch (fraction = microseconds): the kubelet's time of the line, else its own. */
   readonly timeKey: number;
   /** The kube context the line came from (absent for a file). */
   readonly cluster?: string;
