@@ -78,7 +78,7 @@ test('identities table, connectivity on both contexts, and the health report fro
       // 2. Test Connectivity… on both contexts before enrollment: the answers, in plain text.
       const before = await testConnectivity(wb, 'connectivity-before-enrollment');
       assert.equal(await before.locator('.verdict').count(), 2);
-      for (const verdict of await before.locator('.verdict').all()) assert.match((await verdict.textContent()) ?? '', /^plain text/);
+      for (const verdict of await before.locator('.verdict').all()) assert.match((await verdict.textContent()) ?? '', /^Plain text/);
 
       // 3. Check Ambient Health on both contexts: fails (the seeds are not enrolled).
       await closeEditors(wb);
@@ -118,7 +118,7 @@ test('identities table, connectivity on both contexts, and the health report fro
 
       // 5. Test Connectivity… again: mTLS, with both SPIFFE identities, on both contexts.
       const afterPanel = await testConnectivity(wb, 'connectivity-after-enrollment-mtls');
-      await afterPanel.locator('.verdict', { hasText: /^mTLS/ }).nth(1).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await afterPanel.locator('.verdict', { hasText: /^Mutual TLS: / }).nth(1).waitFor({ timeout: STEP_TIMEOUT_MS });
       assert.equal(await afterPanel.getByText('spiffe://cluster.local/ns/accounts/sa/accounts', { exact: true }).count(), 2);
     } finally {
       for (const context of ['cluster-1', 'cluster-2']) {

@@ -58,8 +58,12 @@ function grid(columns: readonly Column[], rows: readonly Record<string, string>[
   const g = custom('vscode-data-grid', { 'aria-label': label, 'generate-header': 'sticky' }) as HTMLElement & {
     rowsData: unknown[];
     columnDefinitions: unknown[];
+    gridTemplateColumns: string;
   };
   g.columnDefinitions = columns.map((c) => ({ columnDataKey: c.key, title: c.title }));
+  // Identities and pod names are long, the rest short.
+  const widths: Record<string, string> = { identity: '3fr', pod: '2fr', state: '1.5fr', serialNumber: '1.6fr', notAfter: '1.4fr', notBefore: '1.4fr' };
+  g.gridTemplateColumns = columns.map((c) => widths[c.key] ?? '1fr').join(' ');
   g.rowsData = rows.map((r) => ({ ...r }));
   return g;
 }
@@ -243,7 +247,7 @@ function renderConnectivity(results: readonly ConnectivityResult[]): void {
     if (r.verdict) {
       const kind = r.verdict.kind;
       const tone = kind === 'mtls' ? 'pass' : kind === 'tls-error' ? 'fail' : 'warn';
-      card.append(el('p', { class: `verdict ${tone}` }, el('strong', {}, VERDICT_LABELS[kind]), ' — ', r.verdict.sentence));
+      card.append(el('p', { class: `verdict ${tone}`, title: VERDICT_LABELS[kind] }, r.verdict.sentence));
       if (r.verdict.sourceIdentity) card.append(identityLine('source', r.verdict.sourceIdentity));
       if (r.verdict.destinationIdentity) card.append(identityLine('destination', r.verdict.destinationIdentity));
       const entry = r.verdict.entry;
