@@ -29,18 +29,34 @@ async function waitForNotification(wb: Workbench, text: RegExp): Promise<void> {
   await wb.notifications().filter({ hasText: text }).first().waitFor({ timeout: 90_000 });
 }
 
-/** Picks rows of an open multi-select quick pick by label (toggling their checkboxes), then accepts. */
-async function pickMany(wb: Workbench, labels: readonly string[], keepPicked: readonly string[] = []): Promise<void> {
-  const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  for (const row of await rows.all()) {
-    const label = (await row.locator('.label-name, .monaco-highlighted-label').first().textContent())?.trim() ?? '';
-    const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
-    const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
-    const want = labels.includes(label) || keepPicked.includes(label);
-    if (want !== checked) await checkbox.click();
+/** How many rows of the open multi-select quick pick are checked ("2 Selected"). */
+async function selectedCount(wb: Workbench): Promise<number> {
+  const text = await wb.page.locator('.quick-input-widget .quick-input-count').first().textContent();
+  return Number(/\d+/.exec(text ?? '')?.[0] ?? 0);
+}
+
+/**
+ * In the open multi-select quick pick, makes sure the rows with these labels are checked (a row the
+ * command pre-checked stays checked: a click that lowers the count is undone), then accepts.
+ */
+async function pickMany(wb: Workbench, placeHolder: RegExp, labels: readonly string[]): Promise<void> {
+  const widget = wb.page.locator('.quick-input-widget');
+  // The same widget shows each pick in turn: wait until it shows this one.
+  const input = widget.locator('input[placeholder]').first();
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!placeHolder.test((await input.getAttribute('placeholder').catch(() => null)) ?? '') || !(await input.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`no quick pick with placeholder ${placeHolder}`);
+    await wb.page.waitForTimeout(100);
   }
-  await wb.screenshot('quick-pick-chosen');
+  for (const label of labels) {
+    const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${label}(?![\\w-])`) }).first();
+    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+    const before = await selectedCount(wb);
+    const checkbox = row.locator('.quick-input-list-checkbox, input[type=checkbox], [role=checkbox]').first();
+    await checkbox.click();
+    if ((await selectedCount(wb)) < before) await checkbox.click();
+  }
+  await wb.screenshot(`quick-pick-${labels.join('-')}`);
   await wb.page.keyboard.press('Enter');
 }
 
@@ -93,9 +109,8 @@ test('enroll, multi-select enroll, restart with confirmation, and enroll on both
 
       // 4. Enroll in Ambient on Clusters… from the palette, for both contexts.
       await wb.runCommand('Ambient: Enroll in Ambient on Clusters…');
-      await pickMany(wb, ['cluster-1', 'cluster-2']);
-      await wb.page.locator('.quick-input-widget input').fill('accounts');
-      await pickMany(wb, ['accounts']);
+      await pickMany(wb, /Contexts/, ['cluster-1', 'cluster-2']);
+      await pickMany(wb, /Namespaces to enroll/, ['accounts']);
       await waitForNotification(wb, /Enroll in Ambient on Clusters: 1 enrolled, 1 already ambient/);
       await wb.screenshot('enrolled-on-both-clusters');
       assert.equal((await namespaceLabels(wb, 'cluster-1', 'accounts'))[MODE], 'ambient');
