@@ -228,6 +228,21 @@ describe('Clusters view (explorer)', function () {
     await waitFor('accounts back without waypoint', () => item(accounts).description === undefined);
   });
 
+  it('Refresh re-lists an expanded context (new lists and watches), and the tree is whole afterwards', async () => {
+    const control = env('AMBIENT_TEST_CONTROL_URL');
+    type Counters = { byVerb: Record<string, number>; watchesOpened: number };
+    const counters = async () => (await (await fetch(`${control}/requests?cluster=cluster-1`)).json()) as Counters;
+    const context = await contextNode(provider, 'cluster-1');
+    await children(provider, context);
+    const before = await counters();
+    await vscode.commands.executeCommand('ambient.clusters.refresh');
+    const after = await counters();
+    assert.ok((after.byVerb.list ?? 0) > (before.byVerb.list ?? 0), 'new list requests');
+    assert.ok(after.watchesOpened > before.watchesOpened, 'new watches');
+    const names = (await children(provider, context)).filter(isNamespace).map(label);
+    assert.ok(names.includes('finance') && names.includes('legacy'), names.join(', '));
+  });
+
   it('"show only ambient" lists only enrolled namespaces; the setting toggles back', async () => {
     await vscode.commands.executeCommand('ambient.clusters.showOnlyAmbient');
     try {
