@@ -7,6 +7,7 @@ import { accessSummary, shortWorkload } from '../../../src/logs/summary';
 import { parseZtunnelLine } from '../../../src/logs/parser';
 import { defaultFilters } from '../../../src/shared/logProtocol';
 import type { LogRow } from '../../../src/shared/logProtocol';
+import type { ClusterClient } from '../../../src/kube/types';
 
 const t = (s: number) => `2026-11-03T09:00:${String(s).padStart(2, '0')}.000000Z`;
 
@@ -113,5 +114,36 @@ describe('access summary', () => {
     assert.equal(summary.duration, '1ms');
     assert.equal(shortWorkload('accounts'), 'accounts');
     assert.equal(accessSummary(parseZtunnelLine(`${t(1)}\tinfo\tdns\tx=1`)), undefined);
+  });
+});
+
+describe('log session over clusters', () => {
+  it("merges pods by the kubelet's time, keeping each pod's lines in the order they were written", () => {
+    const logStreams = new Map<string, { onLine(line: string): void }>();
+    let watcher: { onSync(pods: unknown[]): void } | undefined;
+    const client = {
+      context: 'cluster-1',
+      watch: (_r: string, _n: string, _o: unknown, callbacks: { onSync(pods: unknown[]): void }) => {
+        watcher = callbacks;
+        return { stop: () => undefined };
+      },
+      followLogs: (_ns: string, pod: string, _c: string, _o: unknown, callbacks: { onLine(line: string): void }) => {
+        logStreams.set(pod, callbacks);
+        return { stop: () => undefined };
+      },
+    } as unknown as ClusterClient;
+    const batches: LogRow[][] = [];
+    const s = new LogSession({ maxEntries: 100 }, { rows: (rows) => batches.push([...rows]), status: () => undefined, problem: () => undefined });
+    s.addCluster(client, { namespace: 'istio-system', labelSelector: 'app=ztunnel', container: 'istio-proxy', tailLines: 10 });
+    watcher!.onSync(['ztunnel-a', 'ztunnel-b'].map((name) => ({ metadata: { name }, spec: { nodeName: `node-${name.slice(-1)}` }, status: { phase: 'Running' } })));
+    // ztunnel-a wrote "second" (own time 0.5) after "first" (own time 0.7): threads race; the kubelet's order wins.
+    logStreams.get('ztunnel-a')!.onLine(`2026-11-03T09:00:01.000000001Z ${t(0).replace('.000000', '.700000')}\tinfo\tdns\tn=first`);
+    logStreams.get('ztunnel-b')!.onLine(`2026-11-03T09:00:01.500000000Z ${t(1)}\tinfo\tdns\tn=middle`);
+    logStreams.get('ztunnel-a')!.onLine(`2026-11-03T09:00:02.000000000Z ${t(0).replace('.000000', '.500000')}\tinfo\tdns\tn=second`);
+    s.flush();
+    assert.deepEqual(s.rows().map((row) => `${row.pod}/${row.node} ${row.fieldsText}`), ['ztunnel-a/node-a n=first', 'ztunnel-b/node-b n=middle', 'ztunnel-a/node-a n=second']);
+    assert.deepEqual(s.rows().map((row) => row.cluster), ['cluster-1', 'cluster-1', 'cluster-1']);
+    assert.equal(batches.length, 1, 'rows are handed over in one batch');
+    s.dispose();
   });
 });
