@@ -6,17 +6,18 @@
 //   npm run demo                              http://127.0.0.1:<free port>/
 //   DEMO_HOST=0.0.0.0 DEMO_PORT=8080 npm run demo   to open it from another machine (no auth!)
 //
-// Everything lives in .demo/: kubeconfig (also for kubectl, or for desktop VS Code's "Run Extension"),
+// Everything lives in .demo/ (or DEMO_DIR): kubeconfig (also for kubectl, or for desktop VS Code's "Run Extension"),
 // cluster.log, code-server/code-server.log, a workspace folder. Rebuild with `npm run build` and reload the
 // browser window to pick up changes.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startCodeServer } from './codeServer.mjs';
 import { envWithProjectNode, projectNodeBin, projectRoot } from './projectNode.mjs';
 import { startClusterProcess } from './testCluster.mjs';
 
-const demoDir = join(projectRoot, '.demo');
+// DEMO_DIR: another folder (the UI test of the demo uses one of its own, leaving a running demo alone).
+const demoDir = process.env.DEMO_DIR ? resolve(process.env.DEMO_DIR) : join(projectRoot, '.demo');
 
 function buildExtension() {
   const result = spawnSync(projectNodeBin(), ['esbuild.mjs'], { cwd: projectRoot, env: envWithProjectNode(), stdio: 'inherit', timeout: 120_000 });

@@ -51,8 +51,24 @@ export function e2eEnvironment(): E2eEnvironment {
 
 const run = promisify(execFile);
 
-export class Workbench {
+/** Numbered screenshots for one test: .test-output/screenshots/<test>/NN-<step>.png (folder emptied first). */
+export class Screenshots {
   private step = 0;
+
+  constructor(readonly test: string) {
+    rmSync(join(screenshotsDir, test), { recursive: true, force: true });
+  }
+
+  async take(page: Page, step: string): Promise<string> {
+    this.step += 1;
+    const file = join(screenshotsDir, this.test, `${String(this.step).padStart(2, '0')}-${step}.png`);
+    await page.screenshot({ path: file, timeout: STEP_TIMEOUT_MS });
+    return file;
+  }
+}
+
+export class Workbench {
+  private readonly screenshots: Screenshots;
 
   constructor(
     readonly name: string,
@@ -60,14 +76,13 @@ export class Workbench {
     readonly browser: BrowserContext,
     readonly server: CodeServer,
     readonly env: E2eEnvironment,
-  ) {}
+  ) {
+    this.screenshots = new Screenshots(name);
+  }
 
   /** Saves .test-output/screenshots/<test>/NN-<step>.png and returns its path. */
-  async screenshot(step: string): Promise<string> {
-    this.step += 1;
-    const file = join(screenshotsDir, this.name, `${String(this.step).padStart(2, '0')}-${step}.png`);
-    await this.page.screenshot({ path: file, timeout: STEP_TIMEOUT_MS });
-    return file;
+  screenshot(step: string): Promise<string> {
+    return this.screenshots.take(this.page, step);
   }
 
   /** Clicks the "Ambient Mesh" activity bar entry (unless already open) and waits for its Clusters view. */
@@ -128,7 +143,6 @@ export async function startWorkbench(name: string): Promise<Workbench> {
   const env = e2eEnvironment();
   const dataDir = join(env.runDir, name);
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(join(screenshotsDir, name), { recursive: true, force: true });
   const workspace = join(dataDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   const server = await startCodeServer({
