@@ -277,7 +277,7 @@ export class ObjectStore {
   private emit(event: ChangeEvent): void {
     this.history.push(event);
     // Trim in batches: splicing one event off a long array on every write is quadratic at seed time.
-    if (this.history.length > this.historyLimit + 256) {
+    if (this.history.length > this.historyLimit + Math.min(256, this.historyLimit)) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
       this.oldestResumable = dropped[dropped.length - 1].rv;
     }

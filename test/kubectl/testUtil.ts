@@ -1,14 +1,16 @@
 // Small helpers shared by the kubectl referee tests.
 import type { RunningTestCluster } from '../cluster/testCluster';
 
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /** Poll until `check` returns a truthy value (returned), or fail after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
     } catch (err) {
       last = err;
     }
