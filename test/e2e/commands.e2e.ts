@@ -37,7 +37,7 @@ async function selectedCount(wb: Workbench): Promise<number> {
 
 /**
  * In the open multi-select quick pick, makes sure the rows with these labels are checked (a row the
- * command pre-checked stays checked: a click that lowers the count is undone), then accepts.
+ * command pre-checked stays checked: a click that lowers the count is undone), then presses OK.
  */
 async function pickMany(wb: Workbench, placeHolder: RegExp, labels: readonly string[]): Promise<void> {
   const widget = wb.page.locator('.quick-input-widget');
@@ -49,7 +49,11 @@ async function pickMany(wb: Workbench, placeHolder: RegExp, labels: readonly str
     await wb.page.waitForTimeout(100);
   }
   for (const label of labels) {
-    const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${label}(?![\\w-])`) }).first();
+    // By the row's label alone: a viewer context's description names its cluster too.
+    const row = widget
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) })
+      .first();
     await row.waitFor({ timeout: STEP_TIMEOUT_MS });
     const before = await selectedCount(wb);
     const checkbox = row.locator('.quick-input-list-checkbox, input[type=checkbox], [role=checkbox]').first();
@@ -57,7 +61,8 @@ async function pickMany(wb: Workbench, placeHolder: RegExp, labels: readonly str
     if ((await selectedCount(wb)) < before) await checkbox.click();
   }
   await wb.screenshot(`quick-pick-${labels.join('-')}`);
-  await wb.page.keyboard.press('Enter');
+  // OK, not Enter: with focus on a row's checkbox, Enter toggles that row instead of accepting.
+  await widget.getByRole('button', { name: 'OK', exact: true }).click();
 }
 
 test('enroll, multi-select enroll, restart with confirmation, and enroll on both clusters from the Clusters view', () =>
