@@ -4,6 +4,7 @@
 import { AppsV1Api, CoreV1Api, createConfiguration, KubeConfig, Observable, PatchStrategy, ServerConfiguration } from '@kubernetes/client-node';
 import type { ConfigurationOptions, ObservableMiddleware, RequestContext, V1ListMeta } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import { connectionKey, PooledAuthentication } from './connectionPool';
 import { CredentialSetupError, describeForLog, KubeError, toKubeError } from './errors';
 import type { KubeErrorSite, KubeOperation } from './errors';
 import { runExec } from './exec';
@@ -141,6 +142,7 @@ export class KubeClusterClient implements ClusterClient {
   private readonly kubeConfig?: ContextKubeConfig;
   private readonly core?: CoreV1Api;
   private readonly apps?: AppsV1Api;
+  private readonly pool?: PooledAuthentication;
   private readonly problem?: string;
   private readonly site: KubeErrorSite;
   private readonly requestTimeoutMs: number;
@@ -175,9 +177,11 @@ export class KubeClusterClient implements ClusterClient {
       currentContext: entry.context.name,
     });
     this.kubeConfig = kc;
+    const { cluster, user } = entry;
+    this.pool = new PooledAuthentication(kc, () => connectionKey(cluster, user));
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(entry.cluster.server, {}),
-      authMethods: { default: kc },
+      authMethods: { default: this.pool },
       middleware: [headerMiddleware('User-Agent', 'ambient-mesh-vscode')],
     });
     this.core = new CoreV1Api(configuration);
@@ -422,6 +426,7 @@ export class KubeClusterClient implements ClusterClient {
     const error = new KubeError('cancelled', this.context, `${this.context}: stopped because ${reason}.`);
     for (const item of [...this.active]) item.stop(error);
     this.active.clear();
+    this.pool?.dispose();
   }
 
   // ---- plumbing ----

@@ -124,8 +124,10 @@ describe('kube layer against the test cluster', () => {
 
       // Watch the pods while restarting: new ones appear, the old ones go.
       const seen: WatchEvent<V1Pod>[] = [];
-      const handle = c1.watch<V1Pod>('pods', namespace, { labelSelector: selector }, { onSync: () => undefined, onEvent: (e) => seen.push(e) });
+      let synced = false;
+      const handle = c1.watch<V1Pod>('pods', namespace, { labelSelector: selector }, { onSync: () => (synced = true), onEvent: (e) => seen.push(e) });
       try {
+        await until(() => synced, 10_000, 'pods listed');
         const restarted = await c1.restartWorkload(kind, namespace, name);
         const restartedAt = restarted.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
         assert.match(restartedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -137,8 +139,13 @@ describe('kube layer against the test cluster', () => {
           30_000,
           'all pods replaced',
         );
-        assert.ok(seen.some((e) => e.type === 'ADDED' && !oldPods.has(e.object.metadata?.uid)), 'the watch saw new pods');
-        assert.ok(seen.some((e) => e.type === 'DELETED' && oldPods.has(e.object.metadata?.uid)), 'the watch saw old pods go');
+        await until(
+          () =>
+            seen.some((e) => e.type === 'ADDED' && !oldPods.has(e.object.metadata?.uid)) &&
+            seen.some((e) => e.type === 'DELETED' && oldPods.has(e.object.metadata?.uid)),
+          10_000,
+          'the watch saw new pods come and old pods go',
+        );
       } finally {
         handle.stop();
       }

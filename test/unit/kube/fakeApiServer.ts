@@ -113,6 +113,8 @@ export type Responder = (request: RecordedRequest, res: http.ServerResponse) => 
 export interface FakeApiServer {
   url: string;
   requests: RecordedRequest[];
+  /** TLS connections accepted so far. */
+  tlsConnections: number;
   respond: Responder;
   close(): Promise<void>;
 }
@@ -124,6 +126,7 @@ export async function startFakeApiServer(respond: Responder, cert: keyof Omit<Pk
   const state: FakeApiServer = {
     url: '',
     requests,
+    tlsConnections: 0,
     respond,
     close: async () => {
       server.closeAllConnections();
@@ -147,6 +150,7 @@ export async function startFakeApiServer(respond: Responder, cert: keyof Omit<Pk
     });
   });
   server.on('tlsClientError', () => undefined);
+  server.on('secureConnection', () => state.tlsConnections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address() as net.AddressInfo;
   state.url = `https://127.0.0.1:${address.port}`;

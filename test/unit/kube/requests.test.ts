@@ -131,6 +131,20 @@ describe('requests on the wire', () => {
     );
   });
 
+  it('reuses TLS connections within a context instead of a handshake per request', async () => {
+    api.respond = (_req, res) => sendJson(res, 200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [] });
+    const fresh = createKubeClients({ kubeconfigPaths: [writeKubeconfig(tempDir(), { context: 'pooled', server: api.url })], watchFiles: false });
+    try {
+      const before = api.tlsConnections;
+      for (let i = 0; i < 10; i++) await fresh.client('pooled').listNamespaces();
+      assert.equal(api.requests.length, 10);
+      // client-node alone would make 10 handshakes; undici may open a second connection while the first is released.
+      assert.ok(api.tlsConnections - before <= 2, `${api.tlsConnections - before} TLS connections for 10 requests`);
+    } finally {
+      fresh.dispose();
+    }
+  });
+
   it('lists across all namespaces when no namespace is given', async () => {
     api.respond = (_req, res) => sendJson(res, 200, { kind: 'List', apiVersion: 'v1', metadata: {}, items: [] });
     const client = clients.client('cluster-1');
