@@ -80,5 +80,3 @@ describe('namespace and workload menus', () => {
     }
   });
 });
-  });
-});
