@@ -175,9 +175,34 @@ export class ClusterSim {
     }
   }
 
+  /** Fault: the ztunnel pod on `node` fails (or passes again) its readiness probe. */
+  setZtunnelReady(node: string, ready: boolean): void {
+    const Pod = resourceByKind('Pod');
+    const pod = this.store.list(Pod, 'istio-system').find((p) => this.ztunnel.isZtunnelPod(p) && p.spec.nodeName === node);
+    if (!pod) return;
+    const t = now();
+    this.store.update(Pod, 'istio-system', pod.metadata.name, (draft) => {
+      for (const c of draft.status?.conditions ?? []) {
+        if (c.type !== 'Ready' && c.type !== 'ContainersReady') continue;
+        if ((c.status === 'True') === ready) continue;
+        c.status = ready ? 'True' : 'False';
+        c.lastTransitionTime = t;
+        if (ready) {
+          delete c.reason;
+          delete c.message;
+        } else {
+          c.reason = 'ContainersNotReady';
+          c.message = 'containers with unready status: [istio-proxy]';
+        }
+      }
+      for (const cs of draft.status?.containerStatuses ?? []) cs.ready = ready;
+    });
+  }
+
   podDeleted(pod: KubeObject): void {
     if (this.ztunnel.isZtunnelPod(pod)) this.ztunnel.stopped(pod);
     else if (pod.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled') this.ztunnel.podReleased(pod);
+    this.ztunnel.forgotten.delete(pod.metadata.uid);
     this.logs.podDeleted(pod.metadata.uid);
   }
 

@@ -14,14 +14,18 @@
 //   GET  /state?cluster=      {resourceVersion, oldestResumableVersion, counts: {resource: n}}.
 //   POST /ztunnel-log?cluster=&node=   body {"level","target","message","fields"}: append one line to the
 //                             node's ztunnel (for parser/classifier tests that need a specific line).
-//   POST /ztunnel-fault?cluster=&node=   body {"ready"?: bool, "xds"?: "down"|"up", "forgetPod"?: "ns/name"}:
-//                             the node's ztunnel pod turns not ready (or ready again); its XDS stream to
-//                             istiod breaks (error lines, no responses) or comes back; or ztunnel drops a
-//                             captured pod from its workload table (listed as TCP: a stale capture).
+//   POST /ztunnel-fault?cluster=&node=  body with any of:
+//                             {"ready": false|true}   the node's ztunnel pod turns NotReady (Ready and
+//                                                     ContainersReady False) / Ready again;
+//                             {"xds": "down"|"up"}    it logs `XDS client connection error ...` every second
+//                                                     until "up", which logs `Stream established`;
+//                             {"forgetPod": "ns/pod"} ztunnel loses that pod: still annotated as captured,
+//                                                     but every ztunnel lists it as TCP and its traffic is
+//                                                     plain text, until the pod is replaced (stale capture).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterSim, FaultOptions } from './cluster';
-import { resourceTypes } from './resources';
+import { resourceByKind, resourceTypes } from './resources';
 import { formatZtunnelLine, ztunnelContainer } from './ztunnel';
 
 export class ControlServer {
@@ -112,18 +116,17 @@ export class ControlServer {
         case 'POST /ztunnel-fault': {
           const s = sim(cluster ?? 'cluster-1');
           const node = url.searchParams.get('node') ?? 'node-1';
-          if (!s) return json(404, { error: `unknown cluster ${cluster}` });
-          const fault = JSON.parse(body || '{}') as { ready?: boolean; xds?: 'down' | 'up'; forgetPod?: string };
-          let pod: string | undefined;
-          if (fault.ready !== undefined) pod = s.ztunnel.setReady(node, fault.ready);
-          if (fault.xds !== undefined) pod = s.ztunnel.setXdsDown(node, fault.xds === 'down');
-          if (fault.forgetPod !== undefined) {
+          if (!s || !s.nodeNames().includes(node)) return json(404, { error: `no node ${cluster}/${node}` });
+          const fault = JSON.parse(body || '{}') as { ready?: boolean; xds?: 'up' | 'down'; forgetPod?: string };
+          if (fault.ready !== undefined) s.setZtunnelReady(node, fault.ready);
+          if (fault.xds !== undefined) s.ztunnel.setXdsDown(node, fault.xds === 'down');
+          if (fault.forgetPod) {
             const [namespace, name] = fault.forgetPod.split('/');
-            if (!s.ztunnel.forgetPod(namespace, name)) return json(404, { error: `no pod ${fault.forgetPod} on ${cluster}` });
-            return json(200, { forgotten: fault.forgetPod });
+            const pod = s.store.get(resourceByKind('Pod'), namespace, name);
+            if (!pod) return json(404, { error: `no pod ${fault.forgetPod}` });
+            s.ztunnel.forgotten.add(pod.metadata.uid);
           }
-          if (!pod) return json(404, { error: `no ztunnel on ${cluster}/${node}` });
-          return json(200, { pod });
+          return json(200, { node, pod: s.ztunnel.forNode(node)?.podName, xdsDown: s.ztunnel.isXdsDown(node), forgotten: s.ztunnel.forgotten.size });
         }
         default:
           return json(404, { error: `no such control endpoint: ${req.method} ${url.pathname}` });

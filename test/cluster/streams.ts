@@ -12,6 +12,7 @@ import { runInContainer } from './execCommands';
 import { failure, internalError } from './status';
 import type { StatusBody } from './status';
 import { resourceByKind } from './resources';
+import { isPodReady } from './controllers';
 
 const Pod = resourceByKind('Pod');
 
@@ -90,7 +91,11 @@ function portHandler(sim: ClusterSim, pod: KubeObject, port: number): PortHandle
       };
     }
     if (port === 15021) {
-      return (_m, path) => (path.startsWith('/healthz/ready') ? { status: 200, contentType: 'text/plain', body: 'ready\n' } : { status: 404, contentType: 'text/plain', body: '' });
+      return (_m, path) => {
+        if (!path.startsWith('/healthz/ready')) return { status: 404, contentType: 'text/plain', body: '' };
+        const current = sim.store.get(Pod, pod.metadata.namespace, pod.metadata.name);
+        return current && isPodReady(current) ? { status: 200, contentType: 'text/plain', body: 'ready\n' } : { status: 503, contentType: 'text/plain', body: 'not ready\n' };
+      };
     }
     if (port === 15020) {
       return (_m, path) =>
@@ -108,7 +113,7 @@ function portHandler(sim: ClusterSim, pod: KubeObject, port: number): PortHandle
 
 function httpResponse(r: { status: number; contentType: string; body: string }): Buffer {
   const body = Buffer.from(r.body);
-  const reason = r.status === 200 ? 'OK' : r.status === 404 ? 'Not Found' : 'Error';
+  const reason = ({ 200: 'OK', 404: 'Not Found', 503: 'Service Unavailable' } as Record<number, string>)[r.status] ?? 'Error';
   return Buffer.concat([Buffer.from(`HTTP/1.1 ${r.status} ${reason}\r\ncontent-type: ${r.contentType}\r\ncontent-length: ${body.length}\r\nconnection: close\r\ndate: ${new Date().toUTCString()}\r\n\r\n`), body]);
 }
 

@@ -49,13 +49,19 @@ interface ZtunnelState {
   startedAt: number;
 }
 
+/** istiod's address as ztunnel dials it. */
+const xdsAddress = 'https://istiod.istio-system.svc:15012';
+
 export class ZtunnelFleet {
   private readonly byNode = new Map<string, ZtunnelState>();
   private timer: NodeJS.Timeout | undefined;
-  /** Nodes whose ztunnel has lost its XDS stream to istiod (control: POST /ztunnel-fault). */
-  private readonly xdsDown = new Set<string>();
-  /** Captured pods (uids) ztunnel has lost track of: listed as TCP, a stale capture (istio/istio #61182). */
-  private readonly forgotten = new Set<string>();
+  /** Nodes whose ztunnel cannot reach istiod (fault injection), with the retry timer. */
+  private readonly xdsDown = new Map<string, NodeJS.Timeout>();
+  /**
+   * Pods (by uid) ztunnel has lost track of although istio-cni annotated them: a stale capture. ztunnel
+   * lists them as plain TCP and their traffic is not tunnelled. A restart (new pod, new uid) repairs it.
+   */
+  readonly forgotten = new Set<string>();
 
   constructor(
     private readonly sim: ClusterSim,
@@ -79,6 +85,43 @@ export class ZtunnelFleet {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.xdsDown.values()) clearInterval(t);
+    this.xdsDown.clear();
+  }
+
+  /** Whether ztunnel really proxies this pod: captured by istio-cni and not forgotten. */
+  isMeshed(pod: KubeObject): boolean {
+    return isCaptured(pod) && !this.forgotten.has(pod.metadata.uid);
+  }
+
+  /** Fault: the node's ztunnel loses (or regains) its XDS stream to istiod. */
+  setXdsDown(node: string, down: boolean): void {
+    const existing = this.xdsDown.get(node);
+    if (down && !existing) {
+      const retry = () => {
+        const z = this.byNode.get(node);
+        if (!z) return;
+        const backoff = (0.5 + Math.random() * 2).toFixed(2);
+        this.write(z, 'warn', `xds::client:xds{id=${z.xdsId}}`, `XDS client connection error: gRPC connection error connecting to ${xdsAddress}: status: Unavailable, message: "tcp connect error: Connection refused (os error 111)", details: [], metadata: MetadataMap { headers: {} }, retrying in ${backoff}s`);
+      };
+      retry();
+      const t = setInterval(retry, 1000);
+      t.unref();
+      this.xdsDown.set(node, t);
+    } else if (!down && existing) {
+      clearInterval(existing);
+      this.xdsDown.delete(node);
+      const z = this.byNode.get(node);
+      if (z) {
+        z.xdsId++;
+        this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'Stream established');
+        this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'received response', `type_url="type.googleapis.com/istio.workload.Address" size=${this.sim.store.count(Pod)} removes=0`);
+      }
+    }
+  }
+
+  isXdsDown(node: string): boolean {
+    return this.xdsDown.has(node);
   }
 
   trustDomain(): string {
@@ -142,23 +185,23 @@ export class ZtunnelFleet {
     this.write(this.byNode.get(pod.spec.nodeName), 'info', 'inpod::statemanager', 'pod delete request, shutting down proxy', `uid="${pod.metadata.uid}"`);
   }
 
-  private memo: { rv: number; captured: Map<string, KubeObject[]>; peers: KubeObject[] } | undefined;
+  private memo: { key: string; captured: Map<string, KubeObject[]>; peers: KubeObject[] } | undefined;
 
   /** Captured pods by node and traffic peers, recomputed only when the store changed (20,000-pod clusters). */
   private view(): { captured: Map<string, KubeObject[]>; peers: KubeObject[] } {
-    const rv = this.sim.store.resourceVersion;
-    if (this.memo?.rv === rv) return this.memo;
+    const key = `${this.sim.store.resourceVersion}/${this.forgotten.size}`;
+    if (this.memo?.key === key) return this.memo;
     const captured = new Map<string, KubeObject[]>();
     const peers: KubeObject[] = [];
     for (const pod of this.sim.store.list(Pod)) {
-      if (isCaptured(pod)) {
+      if (this.isMeshed(pod)) {
         const list = captured.get(pod.spec?.nodeName) ?? [];
         list.push(pod);
         captured.set(pod.spec?.nodeName, list);
       }
       if (pod.status?.podIP && !pod.spec?.hostNetwork && isPodReady(pod) && peers.length < 500) peers.push(pod);
     }
-    this.memo = { rv, captured, peers };
+    this.memo = { key, captured, peers };
     return this.memo;
   }
 
@@ -171,8 +214,8 @@ export class ZtunnelFleet {
    * captured, plain text (no identities) when only one is, nothing when neither is in the mesh.
    */
   connection(c: Connection): void {
-    const srcIn = isCaptured(c.src);
-    const dstIn = isCaptured(c.dst);
+    const srcIn = this.isMeshed(c.src);
+    const dstIn = this.isMeshed(c.dst);
     if (!srcIn && !dstIn) return;
     const srcPort = 30000 + randomInt(30000);
     const dstIp = c.dst.status?.podIP;
@@ -198,7 +241,6 @@ export class ZtunnelFleet {
     const roll = randomInt(100);
     const local = this.capturedOnNode(z.node);
     const xds = `xds::client:xds{id=${z.xdsId}}`;
-    if (this.xdsDown.has(z.node) && roll >= 60) return this.writeXdsError(z);
     if (roll < 60 && local.length > 0) {
       const src = pick(local);
       const peers = this.view().peers.filter((p) => p.metadata.uid !== src.metadata.uid);
@@ -207,7 +249,7 @@ export class ZtunnelFleet {
         const service = this.sim.store.list(Service, dst.metadata.namespace).find((s) => s.spec?.selector && Object.entries(s.spec.selector).every(([k, v]) => dst.metadata.labels?.[k] === v));
         const port = service?.spec?.ports?.[0]?.targetPort ?? service?.spec?.ports?.[0]?.port ?? 8080;
         const srcIn = true;
-        const dstIn = isCaptured(dst);
+        const dstIn = this.isMeshed(dst);
         const dstIp = dst.status.podIP;
         const svc = service ? ` dst.service="${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local"` : '';
         const base = `src.addr=${src.status.podIP}:${30000 + randomInt(30000)} src.workload="${src.metadata.name}" src.namespace="${src.metadata.namespace}"`;
@@ -218,6 +260,8 @@ export class ZtunnelFleet {
         return this.write(z, 'info', 'access', 'connection complete', fields);
       }
     }
+    // Without istiod there are no XDS responses; the retry timer writes the connection errors.
+    if (roll >= 60 && this.xdsDown.has(z.node)) return;
     if (roll < 90) {
       const type = pick(['type.googleapis.com/istio.workload.Address', 'type.googleapis.com/istio.workload.Address', 'type.googleapis.com/istio.security.Authorization']);
       return this.write(z, 'info', xds, 'received response', `type_url="${type}" size=${1 + randomInt(3)} removes=${randomInt(2)}`);
@@ -237,45 +281,6 @@ export class ZtunnelFleet {
     this.write(z, 'error', 'access', 'connection complete', fields);
   }
 
-  private writeXdsError(z: ZtunnelState): void {
-    this.write(z, 'warn', `xds::client:xds{id=${z.xdsId}}`, 'XDS client connection error: gRPC connection error connecting to https://istiod.istio-system.svc:15012: status: Unknown, message: "client error (Connect)", source: tcp connect error: Connection refused (os error 111), retrying in 1s');
-  }
-
-  /** Cut (or restore) the node's ztunnel XDS stream: error lines and no responses until restored. */
-  setXdsDown(node: string, down: boolean): string | undefined {
-    const z = this.byNode.get(node);
-    if (!z) return undefined;
-    if (down) {
-      this.xdsDown.add(node);
-      this.writeXdsError(z);
-    } else if (this.xdsDown.delete(node)) {
-      z.xdsId++;
-      this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'Stream established');
-      this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'received response', `type_url="type.googleapis.com/istio.workload.Address" size=${this.sim.store.count(Pod)} removes=0`);
-    }
-    return z.podName;
-  }
-
-  /** Mark the node's ztunnel pod not ready (readiness probe failing) or ready again. */
-  setReady(node: string, ready: boolean): string | undefined {
-    const z = this.byNode.get(node);
-    if (!z) return undefined;
-    const status = ready ? 'True' : 'False';
-    this.sim.store.update(Pod, ztunnelNamespace, z.podName, (draft) => {
-      for (const c of draft.status?.conditions ?? []) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = status;
-      for (const c of draft.status?.containerStatuses ?? []) c.ready = ready;
-    });
-    return z.podName;
-  }
-
-  /** ztunnel drops a captured pod from its workload table (it stays annotated): a restart (new uid) repairs it. */
-  forgetPod(namespace: string, name: string): boolean {
-    const pod = this.sim.store.get(Pod, namespace, name);
-    if (!pod) return false;
-    this.forgotten.add(pod.metadata.uid);
-    return true;
-  }
-
   /** ztunnel's admin `/config_dump` (src/admin.rs ConfigDump), as seen by the ztunnel on `node`. */
   configDump(node: string): unknown {
     const store = this.sim.store;
@@ -290,7 +295,7 @@ export class ZtunnelFleet {
       return {
         uid: `${clusterId}//Pod/${p.metadata.namespace}/${p.metadata.name}`,
         workloadIps: [p.status.podIP],
-        protocol: isCaptured(p) && !this.forgotten.has(p.metadata.uid) ? 'HBONE' : 'TCP',
+        protocol: this.isMeshed(p) ? 'HBONE' : 'TCP',
         name: p.metadata.name,
         namespace: p.metadata.namespace,
         serviceAccount: p.spec?.serviceAccountName ?? 'default',
