@@ -2,8 +2,9 @@
 // labels, rollout restart), watches, logs, exec and port-forward. Every request has a timeout, every
 // failure becomes a KubeError naming the context.
 import { AppsV1Api, CoreV1Api, createConfiguration, KubeConfig, Observable, PatchStrategy, ServerConfiguration } from '@kubernetes/client-node';
-import type { ConfigurationOptions, ObservableMiddleware, RequestContext, V1ListMeta } from '@kubernetes/client-node';
+import type { ConfigurationOptions, ObservableMiddleware, RequestContext, User, V1ListMeta } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import path from 'node:path';
 import { connectionKey, PooledAuthentication } from './connectionPool';
 import { CredentialSetupError, describeForLog, KubeError, toKubeError } from './errors';
 import type { KubeErrorSite, KubeOperation } from './errors';
@@ -49,6 +50,11 @@ export interface ClusterClientOptions {
   readonly execTimeoutMs?: number;
   readonly watch?: WatchTuning;
   readonly logger: KubeLogger;
+  /**
+   * Extra folders searched for exec credential plugins (`aws`, `gke-gcloud-auth-plugin`, `kubelogin`),
+   * before the extension host's PATH, which on macOS GUI launches often lacks Homebrew or gcloud.
+   */
+  readonly execPluginPath?: readonly string[];
 }
 
 /** kubectl's field manager for `rollout restart`: the restart must look exactly like kubectl's. */
@@ -172,7 +178,7 @@ export class KubeClusterClient implements ClusterClient {
     const kc = new ContextKubeConfig();
     kc.loadFromOptions({
       clusters: [entry.cluster],
-      users: entry.user ? [entry.user] : [],
+      users: entry.user ? [withPluginPath(entry.user, options.execPluginPath)] : [],
       contexts: [entry.context],
       currentContext: entry.context.name,
     });
@@ -513,6 +519,16 @@ export class KubeClusterClient implements ClusterClient {
       }
     };
   }
+}
+
+/** The user, with `extraPath` put in front of PATH for its exec plugin (client-node spawns it with exec.env). */
+export function withPluginPath(user: User, extraPath: readonly string[] | undefined): User {
+  const exec = user.exec as { env?: { name: string; value: string }[] | null } | undefined | null;
+  if (!exec || !extraPath || extraPath.length === 0) return user;
+  const env = (exec.env ?? []).filter((e) => e.name !== 'PATH');
+  const basePath = exec.env?.find((e) => e.name === 'PATH')?.value ?? process.env.PATH ?? '';
+  const pathValue = [...extraPath, basePath].filter((p) => p.length > 0).join(path.delimiter);
+  return { ...user, exec: { ...user.exec, env: [...env, { name: 'PATH', value: pathValue }] } };
 }
 
 /** kubectl's choice: the `kubectl.kubernetes.io/default-container` annotation, else the first container. */

@@ -122,6 +122,10 @@ export function toKubeError(error: unknown, site: KubeErrorSite): KubeError {
     const problem = tlsProblems[code] ?? `the TLS handshake with the server failed (${code})`;
     return new KubeError('tls', site.context, `${site.context}: ${problem}.`, undefined, { cause: err });
   }
+  if (causeMessage(err) === 'bad port') {
+    // fetch refuses some ports outright (1, 6000, 6665-6669...): nothing was sent.
+    return new KubeError('unreachable', site.context, `Cannot reach ${site.context}${where(site)}: the HTTP client refuses to connect to that port.`, undefined, { cause: err });
+  }
   if (isConnectionLoss(err)) {
     return new KubeError('stream-dropped', site.context, `${site.context}: the connection to the API server${where(site)} was lost.`, undefined, { cause: err });
   }
@@ -310,6 +314,11 @@ function errorCode(err: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function causeMessage(err: unknown): string | undefined {
+  const message = (err as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+  return typeof message === 'string' ? message : undefined;
 }
 
 function isConnectionLoss(err: unknown): boolean {

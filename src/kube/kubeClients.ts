@@ -20,6 +20,8 @@ export interface KubeClientsOptions {
   readonly execTimeoutMs?: number;
   readonly pageSize?: number;
   readonly watch?: WatchTuning;
+  /** Extra folders to find exec credential plugins in (searched before PATH). */
+  readonly execPluginPath?: readonly string[];
   /** Watch the kubeconfig files and reload on change (default true). */
   readonly watchFiles?: boolean;
   /** Debounce of file-change reloads (default 300 ms). */
@@ -121,6 +123,7 @@ class KubeconfigClients implements KubeClients {
       execTimeoutMs: this.options.execTimeoutMs,
       pageSize: this.options.pageSize,
       watch: this.options.watch,
+      execPluginPath: this.options.execPluginPath,
       logger: this.logger,
     };
   }

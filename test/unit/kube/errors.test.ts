@@ -203,12 +203,37 @@ describe('errors users can act on', () => {
     );
   });
 
+  it('finds an exec credential plugin in the extra plugin folders', async () => {
+    api.respond = (_req, res) => sendJson(res, 200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [] });
+    const dir = tempDir();
+    const plugin = path.join(dir, 'fake-get-token');
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'token-from-path-plugin' } });
+    fs.writeFileSync(plugin, `#!${process.execPath}\nprocess.stdout.write(${JSON.stringify(credential)});\n`, { mode: 0o755 });
+    const user = { name: 'sso', exec: { command: 'fake-get-token' } };
+    const missing = await failureOf(api.url, { user });
+    assert.equal(missing.error.reason, 'exec-plugin-missing');
+
+    const file = writeKubeconfig(tempDir(), { context: 'cluster-1', server: api.url, user });
+    const clients = createKubeClients({ kubeconfigPaths: [file], watchFiles: false, execPluginPath: [dir] });
+    try {
+      await clients.client('cluster-1').listNamespaces();
+      assert.equal(api.requests.at(-1)?.headers.authorization, 'Bearer token-from-path-plugin');
+    } finally {
+      clients.dispose();
+    }
+  });
+
   it('an exec credential plugin that fails says what it printed', async () => {
     const dir = tempDir();
     const script = path.join(dir, 'failing-plugin.cjs');
     fs.writeFileSync(script, 'process.stderr.write("error: SSO session expired, run aws sso login\\n"); process.exit(1);\n');
     const { error } = await failureOf(api.url, { user: { name: 'aws', exec: { command: process.execPath, args: [script] } } });
     expectOneSentence(error, 'exec-plugin-failed', `cluster-1: exec plugin "${process.execPath}" failed: error: SSO session expired, run aws sso login.`);
+  });
+
+  it('a port fetch refuses to use (1, 6000...) is unreachable, not "unknown"', async () => {
+    const { error } = await failureOf('https://127.0.0.1:1');
+    expectOneSentence(error, 'unreachable', 'Cannot reach cluster-1 (https://127.0.0.1:1): the HTTP client refuses to connect to that port.');
   });
 
   it('errors thrown by the transport map by their codes', () => {
