@@ -152,7 +152,8 @@ function contentCell(row: LogRow): HTMLElement {
   const cell = el('span', 'cell content');
   const summary = accessSummary(row);
   if (row.class === 'mtls') {
-    const badge = el('span', 'badge badge-mtls', '🔒 mTLS');
+    const badge = el('span', 'badge badge-mtls');
+    badge.append(lockIcon(), document.createTextNode('mTLS'));
     badge.title = 'Mutual TLS: the connection carried workload identities (or HBONE)';
     cell.append(badge);
   } else if (row.class === 'plaintext') {
@@ -186,6 +187,30 @@ function contentCell(row: LogRow): HTMLElement {
   const fieldsText = row.fieldsText ?? (row.fields ? Object.entries(entryFields(row)).map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`).join(' ') : '');
   if (fieldsText) cell.append(el('span', 'fields muted', fieldsText));
   return cell;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A padlock drawn in the text colour (an emoji lock is missing from many fonts). */
+function lockIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('class', 'lock');
+  svg.setAttribute('aria-hidden', 'true');
+  const shackle = document.createElementNS(SVG, 'path');
+  shackle.setAttribute('d', 'M5 7V5a3 3 0 0 1 6 0v2');
+  shackle.setAttribute('fill', 'none');
+  shackle.setAttribute('stroke', 'currentColor');
+  shackle.setAttribute('stroke-width', '1.6');
+  const body = document.createElementNS(SVG, 'rect');
+  body.setAttribute('x', '3');
+  body.setAttribute('y', '7');
+  body.setAttribute('width', '10');
+  body.setAttribute('height', '8');
+  body.setAttribute('rx', '1.5');
+  body.setAttribute('fill', 'currentColor');
+  svg.append(shackle, body);
+  return svg;
 }
 
 function rowElement(row: LogRow, index: number): HTMLElement {
