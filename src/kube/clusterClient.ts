@@ -6,7 +6,7 @@ import type { ConfigurationOptions, ObservableMiddleware, RequestContext, User, 
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import path from 'node:path';
 import { connectionKey, PooledAuthentication } from './connectionPool';
-import { CredentialSetupError, describeForLog, KubeError, toKubeError } from './errors';
+import { CredentialSetupError, describeForLog, describeOperation, KubeError, toKubeError } from './errors';
 import type { KubeErrorSite, KubeOperation } from './errors';
 import { runExec } from './exec';
 import { contextProblem } from './kubeconfig';
@@ -444,9 +444,8 @@ export class KubeClusterClient implements ClusterClient {
 
   private unusable(operation?: KubeOperation): KubeError {
     if (this.disposed) return new KubeError('cancelled', this.context, `${this.context}: this client was closed because the kubeconfig changed.`);
-    return new KubeError('bad-kubeconfig', this.context, this.problem ?? `${this.context}: the context cannot be used.`, undefined, {
-      cause: operation,
-    });
+    const what = operation ? ` to ${describeOperation(operation)}` : '';
+    return new KubeError('bad-kubeconfig', this.context, this.problem ?? `${this.context}: the context cannot be used${what}.`);
   }
 
   /** Per-request options: a fresh timeout (and an optional cancel signal) on every request. */

@@ -215,6 +215,43 @@ describe('kube layer against the test cluster', () => {
     assert.equal(ours.exitCode, theirs.code);
   });
 
+  it('collects stderr separately and times out a command that runs too long', async () => {
+    const pod = (await c1.listPods('finance')).find((p) => p.metadata?.name?.startsWith('curl') && p.status?.phase === 'Running')!.metadata!.name!;
+    const failed = await c1.exec('finance', pod, undefined, ['cat', '/nope']);
+    assert.equal(failed.exitCode, 1);
+    assert.equal(failed.stdout, '');
+    assert.match(failed.stderr, /can't open '\/nope'/);
+
+    const started = Date.now();
+    await assert.rejects(c1.exec('finance', pod, undefined, ['sleep', '10'], { timeoutMs: 500 }), (e: unknown) => {
+      assert.ok(e instanceof KubeError);
+      assert.equal(e.reason, 'timeout');
+      assert.equal(e.message, `cluster-1: "sleep" in finance/${pod} did not finish within 1 s.`);
+      return true;
+    });
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  it('says which command could not run', async () => {
+    const pod = (await c1.listPods('finance')).find((p) => p.metadata?.name?.startsWith('curl') && p.status?.phase === 'Running')!.metadata!.name!;
+    await assert.rejects(c1.exec('finance', pod, undefined, ['no-such-binary']), (e: unknown) => {
+      assert.ok(e instanceof KubeError);
+      assert.match(e.message, new RegExp(`^cluster-1: could not run "no-such-binary" in finance/${pod}: .+\\.$`));
+      return true;
+    });
+  });
+
+  it('refuses exec to a viewer with one clear sentence', async () => {
+    const viewer = clients.client('cluster-1-viewer');
+    const pod = (await viewer.listPods('finance')).find((p) => p.metadata?.name?.startsWith('curl'))!.metadata!.name!;
+    await assert.rejects(viewer.exec('finance', pod, undefined, ['true']), (e: unknown) => {
+      assert.ok(e instanceof KubeError);
+      assert.equal(e.reason, 'forbidden');
+      assert.equal(e.message, `cluster-1-viewer: user "cluster-1-viewer" is not allowed to create pods/exec "${pod}" in namespace "finance" (403 Forbidden).`);
+      return true;
+    });
+  });
+
   it('refuses a viewer write with one clear sentence', async () => {
     const viewer = clients.client('cluster-1-viewer');
     await assert.rejects(viewer.patchNamespaceLabels('finance', { 'istio.io/dataplane-mode': 'ambient' }), (e: unknown) => {
