@@ -21,6 +21,7 @@ import type { StatusBody } from './status';
 import { handleExecUpgrade, handlePortForwardUpgrade } from './streams';
 import { streamPodLogs } from './logsEndpoint';
 import type { KeyAndCert } from './certs';
+import { decodeProtobufObject, protobufContentType } from './protobuf';
 
 export interface ApiServerOptions {
   sim: ClusterSim;
@@ -49,13 +50,30 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
+}
+
+/** A create/update body: JSON, or the protobuf kubectl's typed clients send for a few simple kinds. */
+async function readObjectBody(req: IncomingMessage): Promise<any> {
+  const raw = await readRawBody(req);
+  if ((req.headers['content-type'] ?? '').startsWith(protobufContentType)) {
+    try {
+      return decodeProtobufObject(raw);
+    } catch (err) {
+      throw new ApiError(failure(415, 'UnsupportedMediaType', (err as Error).message));
+    }
+  }
+  return parseJson(raw.toString('utf8'));
 }
 
 function parseJson(body: string): any {
@@ -301,7 +319,7 @@ export class ApiServer {
         return this.sendObject(req, res, obj, q, verb);
       }
       case 'create': {
-        const body = parseJson(await readBody(req));
+        const body = await readObjectBody(req);
         if (r.namespaced && p.namespace === undefined) throw new ApiError(failure(404, 'NotFound', 'the server could not find the requested resource', { causes: [] }));
         if (r.namespaced) {
           const ns = store.get(Namespace, undefined, p.namespace!);
@@ -319,13 +337,16 @@ export class ApiServer {
         for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp']) delete body.metadata[k];
         if (r.kind === 'Pod') this.prepareCreatedPod(body);
         if (r.kind === 'Service') this.prepareService(body);
-        if (r.kind === 'Namespace') body.status = { phase: 'Active' };
+        if (r.kind === 'Namespace') {
+          body.spec = { finalizers: ['kubernetes'], ...(body.spec ?? {}) };
+          body.status = { phase: 'Active' };
+        }
         this.setManagedFields(body, q.get('fieldManager') ?? userAgentManager(req), 'Update');
         const created = store.create(r, body, { dryRun });
         return this.sendJson(res, 201, created, verb);
       }
       case 'update': {
-        const body = parseJson(await readBody(req));
+        const body = await readObjectBody(req);
         const current = store.get(r, p.namespace, p.name!);
         if (!current) throw new StoreError(404, 'NotFound', `${r.group ? `${r.plural}.${r.group}` : r.plural} "${p.name}" not found`);
         if (body?.metadata?.name !== p.name) throw new ApiError(failure(400, 'BadRequest', `the name of the object (${body?.metadata?.name}) does not match the name on the URL (${p.name})`));

@@ -155,7 +155,7 @@ export class ClusterSim {
       containerStatuses: pod.spec.containers.map((c: any) => ({
         name: c.name,
         image: c.image,
-        imageID: `${c.image.includes('/') ? c.image : `docker.io/library/${c.image}`}@sha256:${imageDigest(c.image)}`,
+        imageID: `${imageRepository(c.image)}@sha256:${imageDigest(c.image)}`,
         containerID: `containerd://${randomHex(64)}`,
         ready: true,
         started: true,
@@ -226,6 +226,14 @@ function randomHex(length: number): string {
   let out = '';
   while (out.length < length) out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
   return out.slice(0, length);
+}
+
+/** `curlimages/curl:8.16.0` -> `docker.io/curlimages/curl`, as containerd reports image ids. */
+function imageRepository(image: string): string {
+  const withoutTag = image.replace(/:[^/:]+$/, '');
+  const parts = withoutTag.split('/');
+  if (parts.length === 1) return `docker.io/library/${withoutTag}`;
+  return parts[0].includes('.') ? withoutTag : `docker.io/${withoutTag}`;
 }
 
 const digests = new Map<string, string>();

@@ -74,13 +74,18 @@ export class Seeder {
     this.sim.store.create(R.Namespace, { metadata: { name, labels, creationTimestamp: this.created }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   }
 
+  /** Seed objects look a day old; objects made later for a new namespace are made now. */
+  private timestamp(): string | undefined {
+    return this.sim.seeding ? this.created : undefined;
+  }
+
   serviceAccount(namespace: string, name: string): void {
     if (this.sim.store.get(R.ServiceAccount, namespace, name)) return;
-    this.sim.store.create(R.ServiceAccount, { metadata: { name, namespace, creationTimestamp: this.created } });
+    this.sim.store.create(R.ServiceAccount, { metadata: { name, namespace, creationTimestamp: this.timestamp() } });
   }
 
   configMap(namespace: string, name: string, data: Record<string, string>, labels?: Record<string, string>): void {
-    this.sim.store.create(R.ConfigMap, { metadata: { name, namespace, creationTimestamp: this.created, ...(labels ? { labels } : {}) }, data });
+    this.sim.store.create(R.ConfigMap, { metadata: { name, namespace, creationTimestamp: this.timestamp(), ...(labels ? { labels } : {}) }, data });
   }
 
   service(namespace: string, name: string, selector: Record<string, string>, ports: { name?: string; port: number; targetPort?: number }[], fixedIp?: string): void {
