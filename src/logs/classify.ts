@@ -9,8 +9,40 @@ import { entryFields } from './fields';
 /** The HBONE port: a connection to it is always mutual TLS. */
 const hbonePort = ':15008';
 
-/** Identity on either side, an HBONE address, or the HBONE port, in a `k=v` text (values quoted or not). */
-const mutualTlsText = /\b(?:src|dst)\.identity="?[^\s"]|\bdst\.hbone_addr="?[^\s"]|\bdst\.addr="?[^\s"]*:15008(?:"|\s|$)/;
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** `key=` at `at` starts a token and its value is not empty (`""`, or nothing). */
+function keyWithValueAt(text: string, at: number, keyLength: number): boolean {
+  if (at > 0 && !isBlank(text.charCodeAt(at - 1))) return false;
+  const value = at + keyLength;
+  if (value >= text.length) return false;
+  const c = text.charCodeAt(value);
+  return !isBlank(c) && !(c === 34 && text.charCodeAt(value + 1) === 34);
+}
+
+/**
+ * Identity on either side, an HBONE address, or the HBONE port as destination, in a `k=v` text (values
+ * quoted or not). indexOf, not a regular expression: it runs on every access-log line, and a plain-text
+ * line has to be read to its end.
+ */
+function isMutualTlsText(text: string): boolean {
+  for (let at = text.indexOf('identity='); at !== -1; at = text.indexOf('identity=', at + 9)) {
+    if (at >= 4 && (text.startsWith('src.', at - 4) || text.startsWith('dst.', at - 4)) && keyWithValueAt(text, at - 4, 13)) return true;
+  }
+  for (let at = text.indexOf('dst.hbone_addr='); at !== -1; at = text.indexOf('dst.hbone_addr=', at + 15)) {
+    if (keyWithValueAt(text, at, 15)) return true;
+  }
+  for (let at = text.indexOf(hbonePort); at !== -1; at = text.indexOf(hbonePort, at + 6)) {
+    const after = at + hbonePort.length;
+    if (after < text.length && !isBlank(text.charCodeAt(after)) && text.charCodeAt(after) !== 34) continue;
+    let start = at;
+    while (start > 0 && !isBlank(text.charCodeAt(start - 1))) start--;
+    if (text.startsWith('dst.addr=', start)) return true;
+  }
+  return false;
+}
 
 /** Every word the TLS patterns below need: a line without any of them is `other` after one cheap test. */
 const tlsGate = /tls|cert|x509|spiffe|identit|handshake|ssl|\bca\b|csr|secret|issuer|signature|notvalidforname/i;
@@ -78,7 +110,7 @@ export function classifyEntry(entry: ZtunnelLogEntry): LogClass {
       return 'tls-error';
     }
     if (entry.fields !== undefined) return isMutualTls(entry.fields) ? 'mtls' : 'plaintext';
-    return entry.fieldsText !== undefined && mutualTlsText.test(entry.fieldsText) ? 'mtls' : 'plaintext';
+    return entry.fieldsText !== undefined && isMutualTlsText(entry.fieldsText) ? 'mtls' : 'plaintext';
   }
   const { fieldsText } = entry;
   const gated =

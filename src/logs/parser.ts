@@ -43,6 +43,21 @@ function isTimestampAt(s: string, i: number): boolean {
   );
 }
 
+/** End of the RFC 3339 timestamp at `i` (known to start one): seconds, fraction, then `Z` or an offset. */
+function timestampEnd(s: string, i: number): number {
+  let j = i + 19;
+  const n = s.length;
+  if (j < n && s.charCodeAt(j) === 46 /* . */) {
+    j++;
+    while (j < n && isDigit(s.charCodeAt(j))) j++;
+  }
+  const c = s.charCodeAt(j);
+  if (c === 90 || c === 122 /* Z z */) return j + 1;
+  if ((c === 43 || c === 45) /* + - */ && s.charCodeAt(j + 3) === 58) return j + 6;
+  // Something else glued to it: take the whole token.
+  return tokenEnd(s, j);
+}
+
 function skipSpaces(s: string, i: number): number {
   const n = s.length;
   while (i < n && isSpace(s.charCodeAt(i))) i++;
@@ -73,31 +88,68 @@ interface LevelWord {
   legacy: boolean;
 }
 
-function levelWord(word: string): LevelWord | undefined {
-  switch (word) {
-    case 'info':
-      return { level: 'info', legacy: false };
-    case 'warn':
-      return { level: 'warn', legacy: false };
-    case 'error':
-      return { level: 'error', legacy: false };
-    case 'debug':
-      return { level: 'debug', legacy: false };
-    case 'trace':
-      return { level: 'trace', legacy: false };
-    case 'INFO':
-      return { level: 'info', legacy: true };
-    case 'WARN':
-      return { level: 'warn', legacy: true };
-    case 'ERROR':
-      return { level: 'error', legacy: true };
-    case 'DEBUG':
-      return { level: 'debug', legacy: true };
-    case 'TRACE':
-      return { level: 'trace', legacy: true };
+const INFO: LevelWord = { level: 'info', legacy: false };
+const WARN: LevelWord = { level: 'warn', legacy: false };
+const ERROR: LevelWord = { level: 'error', legacy: false };
+const DEBUG: LevelWord = { level: 'debug', legacy: false };
+const TRACE: LevelWord = { level: 'trace', legacy: false };
+const LEGACY_INFO: LevelWord = { level: 'info', legacy: true };
+const LEGACY_WARN: LevelWord = { level: 'warn', legacy: true };
+const LEGACY_ERROR: LevelWord = { level: 'error', legacy: true };
+const LEGACY_DEBUG: LevelWord = { level: 'debug', legacy: true };
+const LEGACY_TRACE: LevelWord = { level: 'trace', legacy: true };
+
+/** The level word at `i` (lowercase: the current format; uppercase: legacy), followed by whitespace or the end. */
+function levelWordAt(s: string, i: number): LevelWord | undefined {
+  let word: LevelWord | undefined;
+  let text: string;
+  switch (s.charCodeAt(i)) {
+    case 105: // i
+      word = INFO;
+      text = 'info';
+      break;
+    case 119: // w
+      word = WARN;
+      text = 'warn';
+      break;
+    case 101: // e
+      word = ERROR;
+      text = 'error';
+      break;
+    case 100: // d
+      word = DEBUG;
+      text = 'debug';
+      break;
+    case 116: // t
+      word = TRACE;
+      text = 'trace';
+      break;
+    case 73: // I
+      word = LEGACY_INFO;
+      text = 'INFO';
+      break;
+    case 87: // W
+      word = LEGACY_WARN;
+      text = 'WARN';
+      break;
+    case 69: // E
+      word = LEGACY_ERROR;
+      text = 'ERROR';
+      break;
+    case 68: // D
+      word = LEGACY_DEBUG;
+      text = 'DEBUG';
+      break;
+    case 84: // T
+      word = LEGACY_TRACE;
+      text = 'TRACE';
+      break;
     default:
       return undefined;
   }
+  const end = i + text.length;
+  if (!s.startsWith(text, i) || (end < s.length && !isSpace(s.charCodeAt(end)))) return undefined;
+  return word;
 }
 
 /** Levels as other writers spell them (JSON from other subscribers, `warning`). */
@@ -324,12 +376,12 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
 
   let time: string | undefined;
   if (isTimestampAt(s, i)) {
-    const end = tokenEnd(s, i);
+    const end = timestampEnd(s, i);
     time = s.slice(i, end);
     i = skipSpaces(s, end);
     // `kubectl logs --timestamps`: the kubelet's timestamp, then the line's own.
     if (isTimestampAt(s, i)) {
-      const ownEnd = tokenEnd(s, i);
+      const ownEnd = timestampEnd(s, i);
       time = s.slice(i, ownEnd);
       i = skipSpaces(s, ownEnd);
     }
@@ -341,8 +393,7 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
   }
 
   entry.time = time;
-  const levelEnd = tokenEnd(s, i);
-  const level = levelEnd > i ? levelWord(s.slice(i, levelEnd)) : undefined;
+  const level = levelWordAt(s, i);
   if (level === undefined) {
     // Not a log record (a startup banner, `inpod_enabled: true`, a stack trace): keep the text.
     entry.message = i > body && time !== undefined ? s.slice(i) : s.slice(body);
@@ -350,7 +401,7 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
   }
   entry.level = level.level;
   entry.message = '';
-  i = skipSpaces(s, levelEnd);
+  i = skipSpaces(s, i + level.level.length);
   if (level.legacy) {
     entry.format = 'legacy';
     parseLegacyBody(s, i, entry);
@@ -360,10 +411,6 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
   }
 }
 
-function levelWordAt(s: string, i: number): LevelWord | undefined {
-  const end = tokenEnd(s, i);
-  return end > i && end - i <= 5 ? levelWord(s.slice(i, end)) : undefined;
-}
 
 /** Parses and classifies one line. Never throws. */
 export function parseZtunnelLine(line: string): ZtunnelLogEntry {
