@@ -209,8 +209,11 @@ export class ClusterModel {
       };
       const failed = (error: Error, willRetry: boolean) => {
         if (generation !== this.generation) return;
-        this.options.log?.warn(`${this.context}: watch failed${willRetry ? ', retrying' : ''}: ${error.message}`);
+        // The first failure is news; the retries of a context already shown in error are not.
+        const repeat = this.statusValue === 'error';
+        this.options.log?.[repeat ? 'debug' : 'warn'](`${this.context}: watch failed${willRetry ? ', retrying' : ''}: ${error.message}`);
         if (this.statusValue === 'ready' && willRetry) return; // keep showing the last state while it reconnects
+        if (repeat) return;
         this.setProblem(error);
         resolve();
         this.fireCluster();
@@ -347,7 +350,8 @@ export class ClusterModel {
   private setProblem(error: unknown): void {
     this.problemValue = problemFrom(error, this.context);
     this.statusValue = 'error';
-    this.options.log?.warn(`${this.context}: ${this.problemValue.sentence} (${this.problemValue.detail})`);
+    const { sentence, detail } = this.problemValue;
+    this.options.log?.warn(`${this.context}: ${sentence}${detail === sentence ? '' : ` (${detail})`}`);
   }
 
   private fireCluster(): void {

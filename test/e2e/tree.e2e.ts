@@ -1,6 +1,9 @@
 // The Clusters tree as a user sees it: both contexts, finance and accounts under cluster-1 without a
-// badge, then `kubectl label ... ambient` elsewhere and the badge and description appear, live.
+// badge, then `kubectl label ... ambient` elsewhere and the badge and description appear, live; and a
+// context whose server is down, next to clusters that keep working.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
@@ -73,4 +76,80 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
     });
     await waitForBadge(finance, '');
     await wb.screenshot('finance-badge-gone-after-unlabel');
+  }));
+
+/** A loopback port with nothing listening (bound once by the kernel, then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The kubeconfig with one more context, `down`, whose API server port has nothing listening. */
+function withDownContext(kubeconfig: string, port: number): string {
+  const add = (text: string, section: string, entry: string) => {
+    assert.ok(text.includes(`\n${section}:\n`), `kubeconfig has a ${section} list`);
+    return text.replace(`\n${section}:\n`, `\n${section}:\n${entry}`);
+  };
+  let text = add(kubeconfig, 'clusters', `- name: down\n  cluster:\n    server: https://127.0.0.1:${port}\n    insecure-skip-tls-verify: true\n`);
+  text = add(text, 'users', '- name: down\n  user:\n    token: unused\n');
+  return add(text, 'contexts', '- name: down\n  context:\n    cluster: down\n    user: down\n');
+}
+
+test('a context whose server is down shows its error node with Retry and Show Log; the other clusters keep working', () =>
+  withWorkbench('tree-context-down', async (wb) => {
+    const view = await wb.openAmbientMeshView();
+    const cluster1 = view.getByRole('treeitem', { name: /^cluster-1\b/ }).first();
+    await wb.expand(cluster1);
+    await view.getByRole('treeitem', { name: /^legacy\b/ }).first().waitFor();
+
+    // The user adds a context to their kubeconfig (the extension follows the file).
+    const original = readFileSync(wb.env.kubeconfig, 'utf8');
+    writeFileSync(wb.env.kubeconfig, withDownContext(original, await closedPort()));
+    try {
+      const down = view.getByRole('treeitem', { name: /^down, Cannot reach down\b/ }).first();
+      await down.waitFor();
+      await wb.screenshot('down-context-listed-with-its-sentence');
+      await wb.expand(down);
+      const retry = view.getByRole('treeitem', { name: /^Retry$/ }).first();
+      const showLog = view.getByRole('treeitem', { name: /^Show Log$/ }).first();
+      await retry.waitFor();
+      await showLog.waitFor();
+      // The rest of the tree still works: cluster-1's namespaces are there and still follow the cluster.
+      const accounts = view.getByRole('treeitem', { name: /^accounts\b/ }).first();
+      await accounts.waitFor();
+      await wb.kubectl(['label', 'namespace', 'accounts', 'istio.io/use-waypoint=accounts-wp'], 'cluster-1');
+      try {
+        await wb.page.waitForFunction(
+          (row) => /waypoint accounts-wp/.test(row?.querySelector('.label-description')?.textContent ?? ''),
+          await accounts.elementHandle(),
+          { timeout: STEP_TIMEOUT_MS },
+        );
+        await wb.screenshot('down-context-error-node-and-cluster-1-live');
+      } finally {
+        await wb.kubectl(['label', 'namespace', 'accounts', 'istio.io/use-waypoint-'], 'cluster-1');
+      }
+      await showLog.click();
+      // The Output panel opens on the Ambient Mesh log, which tells why (Monaco renders spaces as nbsp).
+      await wb.page.waitForFunction(
+        () => {
+          type El = { textContent: string | null; selectedOptions?: { textContent: string | null }[] };
+          const doc = (globalThis as unknown as { document: { querySelector(s: string): El | null } }).document;
+          const channel = doc.querySelector('.part.panel select.monaco-select-box')?.selectedOptions?.[0]?.textContent;
+          const lines = (doc.querySelector('.part.panel .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+          return channel === 'Ambient Mesh' && lines.includes('Cannot reach down');
+        },
+        undefined,
+        { timeout: STEP_TIMEOUT_MS },
+      );
+      await wb.screenshot('show-log-opens-the-ambient-mesh-log');
+    } finally {
+      writeFileSync(wb.env.kubeconfig, original);
+    }
+    await view.getByRole('treeitem', { name: /^down\b/ }).first().waitFor({ state: 'detached' });
   }));

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +30,18 @@ function env(name: string): string {
 async function kubectl(...args: string[]): Promise<string> {
   const { stdout } = await run(env('AMBIENT_TEST_KUBECTL'), ['--kubeconfig', env('KUBECONFIG'), ...args], { timeout: 20_000 });
   return stdout;
+}
+
+/** A loopback port with nothing listening (bound once by the kernel, then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -271,6 +284,7 @@ describe('Clusters view (explorer)', function () {
   });
 
   it('a context whose server is down says so on its node, offers Retry and Show Log, and the others still work', async () => {
+    const port = await closedPort();
     const dir = mkdtempSync(join(tmpdir(), 'ambient-down-'));
     const downConfig = join(dir, 'down.yaml');
     writeFileSync(
@@ -281,7 +295,7 @@ describe('Clusters view (explorer)', function () {
         'clusters:',
         '- name: down',
         '  cluster:',
-        '    server: https://127.0.0.1:1',
+        `    server: https://127.0.0.1:${port}`,
         '    insecure-skip-tls-verify: true',
         'users:',
         '- name: down',
@@ -301,7 +315,8 @@ describe('Clusters view (explorer)', function () {
     try {
       const down = await contextNode(ownProvider, 'down');
       await model.cluster('down').loadSummary();
-      assert.match(String(item(down).description), /down/, 'one sentence naming the context');
+      assert.match(String(item(down).description), /^Cannot reach down\b.*\.$/, 'one sentence naming the context');
+      assert.equal(model.cluster('down').problem?.reason, 'unreachable');
       assert.equal(parseContextValue(item(down).contextValue ?? '').flags.has('error'), true);
       const kids = await children(ownProvider, down);
       assert.ok(kids.every((k) => base(k) === 'message'));
