@@ -81,6 +81,8 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
         }
         return;
       case 'runFix':
+        // Say "checking" at once: the fix (a restart following its rollouts) can take a while.
+        this.markRunning(kind, open);
         try {
           await vscode.commands.executeCommand(message.fix.command, ...message.fix.args);
         } catch (error) {
@@ -94,10 +96,14 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
     }
   }
 
-  private async rerun(kind: VerifyPanelKind, open: OpenPanel): Promise<void> {
-    if (!open.rerun) return;
+  private markRunning(kind: VerifyPanelKind, open: OpenPanel): void {
     const last = this.lastShown.get(kind);
     if (last?.type === 'health' && open.ready) void open.panel.webview.postMessage({ ...last, running: true });
+  }
+
+  private async rerun(kind: VerifyPanelKind, open: OpenPanel): Promise<void> {
+    if (!open.rerun) return;
+    this.markRunning(kind, open);
     try {
       await open.rerun();
     } catch (error) {

@@ -20,18 +20,32 @@ async function closeEditors(wb: Workbench): Promise<void> {
   await wb.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
-/** In an open multi-select quick pick: check exactly `labels`, then accept. */
+/** In an open multi-select quick pick: check exactly `labels` (toggling rows until they match), then accept. */
 async function pickMany(wb: Workbench, labels: readonly string[]): Promise<void> {
-  const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const widget = wb.page.locator('.quick-input-widget');
+  const rows = widget.locator('.quick-input-list .monaco-list-row');
   await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  for (const row of await rows.all()) {
-    const label = (await row.locator('.label-name, .monaco-highlighted-label').first().textContent())?.trim() ?? '';
-    const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
-    const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
-    if (labels.includes(label) !== checked) await checkbox.click();
+  const matches = async () => {
+    for (const row of await rows.all()) {
+      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+      const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
+      const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
+      if (labels.includes(label) !== checked) return { row: checkbox };
+    }
+    return undefined;
+  };
+  // A click can land while the list re-renders (or under a hover tooltip): re-read and retry.
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const wrong = await matches();
+    if (!wrong) break;
+    await wrong.row.click();
+    await wb.page.mouse.move(0, 400);
+    await wb.page.waitForTimeout(250);
   }
+  await widget.locator('.quick-input-count').filter({ hasText: `${labels.length} Selected` }).waitFor({ timeout: STEP_TIMEOUT_MS });
   await wb.screenshot('contexts-picked');
-  await wb.page.keyboard.press('Enter');
+  // The OK button, not Enter: with focus on a row, Enter may toggle that row instead of accepting.
+  await widget.getByRole('button', { name: 'OK' }).click();
 }
 
 /** In an open single-select quick pick: choose the row with this label. */
@@ -68,7 +82,12 @@ test('identities table, connectivity on both contexts, and the health report fro
       const cluster1 = view.getByRole('treeitem', { name: /^cluster-1\b/ }).first();
       await cluster1.waitFor({ timeout: STEP_TIMEOUT_MS });
       await cluster1.click({ button: 'right' });
-      await wb.page.getByRole('menuitem', { name: 'Show Workload Identities', exact: true }).click();
+      const entry = wb.page.getByRole('menuitem', { name: 'Show Workload Identities', exact: true });
+      await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('context-menu');
+      // On a loaded machine the menu can swallow a click made while it is still opening: retry once.
+      await entry.click();
+      await entry.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => entry.click());
       const identities = webview(wb);
       await identities.getByText('Workload identities · cluster-1').waitFor({ timeout: 60_000 });
       await identities.getByText('spiffe://cluster.local/ns/finance/sa/curl').first().waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -92,12 +111,13 @@ test('identities table, connectivity on both contexts, and the health report fro
 
       // 4. The report's own fixes: Enroll each namespace, then Restart Workloads where pods stay uncaptured.
       for (let round = 0; round < 20; round++) {
-        const enroll = health.locator('vscode-button', { hasText: /^Enroll / }).first();
-        const restart = health.locator('vscode-button', { hasText: /^Restart Workloads in / }).first();
+        const enroll = health.locator('vscode-button:not([disabled])', { hasText: /^Enroll / }).first();
+        const restart = health.locator('vscode-button:not([disabled])', { hasText: /^Restart Workloads in / }).first();
+        // Notification toasts from earlier fixes may cover the buttons: deliver the click to the button itself.
         if (await enroll.count()) {
-          await enroll.click();
+          await enroll.dispatchEvent('click');
         } else if (await restart.count()) {
-          await restart.click();
+          await restart.dispatchEvent('click');
           const dialog = wb.page.locator('.monaco-dialog-box');
           await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
           if (round < 8) await wb.screenshot('restart-confirmation');

@@ -287,7 +287,8 @@ function renderHealth(reports: readonly HealthReport[], running: boolean): void 
         item.append(evidence);
       }
       for (const fix of check.fixes) {
-        const button = custom('vscode-button', {}, fix.title);
+        // While a fix or a re-check runs, the buttons of the report being replaced do nothing.
+        const button = custom('vscode-button', running ? { disabled: '' } : {}, fix.title);
         button.addEventListener('click', () => vscode.postMessage({ type: 'runFix', fix }));
         item.append(button);
       }
