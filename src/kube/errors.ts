@@ -258,7 +258,8 @@ function parseForbidden(message: string | undefined): Denial | undefined {
 }
 
 function targetOf(body: StatusBody | undefined, op: KubeOperation | undefined): string | undefined {
-  const kind = body?.details?.kind ?? op?.resource;
+  // A missing pod reads as `pods "x"`, not `pods/exec "x"`: the subresource is how we got there.
+  const kind = body?.details?.kind ?? op?.resource.split('/')[0];
   const name = body?.details?.name ?? op?.name;
   if (!kind) return undefined;
   let text = name ? `${kind} "${name}"` : kind;

@@ -45,7 +45,12 @@ export async function openPortForward(
     const errors = new Writable({
       write(chunk: Buffer, _encoding, done) {
         const text = chunk.toString('utf8').trim();
-        if (text) logger.warn(component, `remote error: ${text}`);
+        if (text) {
+          logger.warn(component, `remote error: ${text}`);
+          lastError = /connection refused/i.test(text)
+            ? new KubeError('unreachable', site.context, `${site.context}: nothing is listening on port ${target.port} in ${target.namespace}/${target.pod} (connection refused).`)
+            : new KubeError('stream-dropped', site.context, `${site.context}: the port-forward to ${target.namespace}/${target.pod}:${target.port} failed on the node.`);
+        }
         done();
       },
     });

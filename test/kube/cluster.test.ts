@@ -196,6 +196,18 @@ describe('kube layer against the test cluster', () => {
       assert.ok(typeof dump === 'object' && dump !== null);
       assert.ok(Object.keys(dump).length > 0);
     });
+
+    it('says why a port-forward failed: closed port, missing pod, viewer', async () => {
+      const closedPort = httpGetViaPortForward(c1, 'istio-system', ztunnelPod, 12345, '/config_dump', { timeoutMs: 5000 });
+      await assert.rejects(closedPort, { reason: 'unreachable', message: `cluster-1: nothing is listening on port 12345 in istio-system/${ztunnelPod} (connection refused).` });
+      const missingPod = httpGetViaPortForward(c1, 'istio-system', 'no-such-pod', 15000, '/config_dump', { timeoutMs: 5000 });
+      await assert.rejects(missingPod, { reason: 'not-found', message: 'cluster-1: pods "no-such-pod" in namespace "istio-system" was not found (404 Not Found).' });
+      const viewer = httpGetViaPortForward(clients.client('cluster-1-viewer'), 'istio-system', ztunnelPod, 15000, '/config_dump', { timeoutMs: 5000 });
+      await assert.rejects(viewer, {
+        reason: 'forbidden',
+        message: `cluster-1-viewer: user "cluster-1-viewer" is not allowed to create pods/portforward "${ztunnelPod}" in namespace "istio-system" (403 Forbidden).`,
+      });
+    });
   });
 
   it('execs curl in finance/curl and gets accounts-cluster-1 with exit code 0', async () => {
