@@ -10,7 +10,7 @@
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { launchChromium, startCodeServer } from './codeServer.mjs';
+import { chromiumPath, launchChromium, startCodeServer } from './codeServer.mjs';
 import { projectRoot } from './projectNode.mjs';
 
 const RUN_TIMEOUT_MS = Number(process.env.AMBIENT_TEST_TIMEOUT_MS ?? 10 * 60_000);
@@ -79,6 +79,7 @@ async function main() {
   }
 
   try {
+    chromiumPath(); // fail before starting anything when the browser is missing
     const server = await startCodeServer({
       dataDir,
       extensionsDir: options.extensionsDir,
