@@ -251,7 +251,8 @@ describe('Clusters view (explorer)', function () {
     await vscode.commands.executeCommand('ambient.clusters.refresh');
     const after = await counters();
     assert.ok((after.byVerb.list ?? 0) > (before.byVerb.list ?? 0), 'new list requests');
-    assert.ok(after.watchesOpened > before.watchesOpened, 'new watches');
+    // The watch request follows its list: it reaches the server just after the tree has its data.
+    await waitFor('new watches', async () => (await counters()).watchesOpened > before.watchesOpened);
     const names = (await children(provider, context)).filter(isNamespace).map(label);
     assert.ok(names.includes('finance') && names.includes('legacy'), names.join(', '));
   });
