@@ -110,6 +110,15 @@ export function parseResourcePath(pathname: string): ParsedPath | undefined {
   return { resource, namespace, name: rest[1], subresource: rest[2] };
 }
 
+/** DeleteOptions bodies are optional. */
+function parseJsonOrEmpty(body: string): any {
+  try {
+    return body ? JSON.parse(body) : {};
+  } catch {
+    return {};
+  }
+}
+
 function verbFor(method: string, parsed: ParsedPath, query: URLSearchParams): string {
   switch (method) {
     case 'GET':
@@ -389,6 +398,10 @@ export class ApiServer {
             draft.status = { ...(draft.status ?? {}), phase: 'Terminating' };
           });
           return this.sendJson(res, 200, terminating, verb);
+        }
+        if (r.kind === 'Pod' && !dryRun) {
+          const grace = q.has('gracePeriodSeconds') ? Number(q.get('gracePeriodSeconds')) : parseJsonOrEmpty(await readBody(req)).gracePeriodSeconds;
+          return this.sendJson(res, 200, this.sim.controllers.deletePod(current, grace) ?? current, verb);
         }
         const deleted = store.delete(r, p.namespace, p.name!, { dryRun });
         if (q.get('propagationPolicy') === 'Orphan') {

@@ -26,6 +26,8 @@ export interface ClusterSimOptions {
   /** 1-based; picks the pod network (10.<index>.x.y) so the two clusters' IPs differ. */
   index: number;
   readyDelayMs?: number;
+  /** How long a deleted pod stays Terminating before it is gone (0: immediately). */
+  podTerminationMs?: number;
   ztunnelLogRate?: number;
   historyLimit?: number;
 }
@@ -52,6 +54,7 @@ export class ClusterSim {
   readonly cni: IstioCni;
   readonly ztunnel: ZtunnelFleet;
   readonly readyDelayMs: number;
+  readonly podTerminationMs: number;
   seeding = false;
   faults: FaultOptions = {};
   readonly counters: RequestCounters = { total: 0, byVerb: {}, byStatus: {}, watchesOpened: 0, watchesDropped: 0, logStreamsOpened: 0, logStreamsDropped: 0, execs: 0, portForwards: 0 };
@@ -68,6 +71,7 @@ export class ClusterSim {
     this.name = options.name;
     this.index = options.index;
     this.readyDelayMs = options.readyDelayMs ?? 300;
+    this.podTerminationMs = options.podTerminationMs ?? 200;
     this.store = new ObjectStore({ historyLimit: options.historyLimit });
     this.controllers = new Controllers(this);
     this.cni = new IstioCni(this);

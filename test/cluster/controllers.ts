@@ -161,9 +161,9 @@ export class Controllers {
     }
   }
 
-  /** Objects owned by `owner` (by uid), from the owner's namespace. */
-  private owned(resource: typeof Pod, owner: KubeObject): KubeObject[] {
-    return this.sim.store.list(resource, owner.metadata.namespace).filter((o) => controllerOf(o)?.uid === owner.metadata.uid);
+  /** Objects owned by `owner` (by uid), from the owner's namespace; terminating pods only when asked. */
+  private owned(resource: typeof Pod, owner: KubeObject, includeTerminating = false): KubeObject[] {
+    return this.sim.store.list(resource, owner.metadata.namespace).filter((o) => controllerOf(o)?.uid === owner.metadata.uid && (includeTerminating || !o.metadata.deletionTimestamp));
   }
 
   private collectGarbage(namespace: string, ownerUid: string): void {
@@ -240,8 +240,28 @@ export class Controllers {
     return created;
   }
 
-  private deletePod(pod: KubeObject): void {
-    if (this.sim.store.get(Pod, pod.metadata.namespace, pod.metadata.name)) this.sim.store.delete(Pod, pod.metadata.namespace, pod.metadata.name);
+  /**
+   * Graceful deletion, as the kubelet does it: the pod turns Terminating (deletionTimestamp set, not
+   * ready), then disappears once its containers have stopped (`podTerminationMs` later).
+   */
+  deletePod(pod: KubeObject, gracePeriodSeconds?: number): KubeObject | undefined {
+    const store = this.sim.store;
+    const current = store.get(Pod, pod.metadata.namespace, pod.metadata.name);
+    if (!current || current.metadata.uid !== pod.metadata.uid) return undefined;
+    if (this.sim.seeding || this.sim.podTerminationMs <= 0 || gracePeriodSeconds === 0) return store.delete(Pod, pod.metadata.namespace, pod.metadata.name);
+    if (current.metadata.deletionTimestamp) return current;
+    const grace = gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
+    const terminating = store.update(Pod, pod.metadata.namespace, pod.metadata.name, (draft) => {
+      draft.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      draft.metadata.deletionGracePeriodSeconds = grace;
+      for (const c of draft.status?.conditions ?? []) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = 'False';
+      for (const cs of draft.status?.containerStatuses ?? []) cs.ready = false;
+    });
+    this.later(this.sim.podTerminationMs, () => {
+      const still = store.get(Pod, pod.metadata.namespace, pod.metadata.name);
+      if (still?.metadata.uid === pod.metadata.uid) store.delete(Pod, pod.metadata.namespace, pod.metadata.name);
+    });
+    return terminating;
   }
 
   // ---- Deployments ------------------------------------------------------------------------------
@@ -356,7 +376,8 @@ export class Controllers {
     if (!sts) return;
     const desired = sts.spec?.replicas ?? 1;
     const revision = `${name}-${templateHash(sts.spec.template)}`;
-    const pods = this.owned(Pod, sts);
+    // A terminating pod still holds its ordinal: the replacement waits until it is gone.
+    const pods = this.owned(Pod, sts, true);
     const byOrdinal = new Map(pods.map((p) => [Number(p.metadata.name.slice(name.length + 1)), p]));
     // OrderedReady: create the lowest missing ordinal only when all lower ones are ready.
     for (let i = 0; i < desired; i++) {
@@ -368,7 +389,7 @@ export class Controllers {
         break;
       }
     }
-    for (const [ordinal, pod] of byOrdinal) if (ordinal >= desired) this.deletePod(pod);
+    for (const [ordinal, pod] of byOrdinal) if (ordinal >= desired && !pod.metadata.deletionTimestamp) this.deletePod(pod);
     // Rolling update: replace the highest-ordinal outdated pod once every pod is present and ready.
     const current = this.owned(Pod, sts);
     const allReady = current.length === desired && current.every(isPodReady);
@@ -401,7 +422,8 @@ export class Controllers {
     if (!ds) return;
     const hash = templateHash(ds.spec.template);
     const nodes = this.sim.nodeNames();
-    const pods = this.owned(Pod, ds);
+    // A node whose old pod is still terminating gets its new pod once that one is gone (maxSurge 0).
+    const pods = this.owned(Pod, ds, true);
     for (const node of nodes) {
       if (!pods.some((p) => p.spec.nodeName === node)) {
         this.createPod(ds, ds.spec.template, `${name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, node);
@@ -409,7 +431,7 @@ export class Controllers {
     }
     // RollingUpdate with maxUnavailable 1: replace one outdated pod at a time, when all others are ready.
     const current = this.owned(Pod, ds);
-    const allReady = current.length >= nodes.length && current.every(isPodReady);
+    const allReady = current.length >= nodes.length && current.every(isPodReady) && this.owned(Pod, ds, true).length === current.length;
     const outdated = current.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash).sort((a, b) => a.spec.nodeName.localeCompare(b.spec.nodeName));
     if (allReady && outdated.length > 0) this.deletePod(outdated[0]);
     const after = this.owned(Pod, ds);

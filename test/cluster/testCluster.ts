@@ -30,6 +30,8 @@ export interface TestClusterOptions {
   controlPort?: number;
   /** How long a new pod takes to become Ready (default 300 ms). */
   podReadyDelayMs?: number;
+  /** How long a deleted pod stays Terminating before it is gone (default 200 ms; 0: at once). */
+  podTerminationMs?: number;
   /** Change events kept for watch resumption per cluster (default 5000); older resourceVersions get 410. */
   watchHistory?: number;
   /** BOOKMARK period for watches that allow bookmarks (default 5000 ms). */
@@ -98,7 +100,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const servers: Record<string, string> = {};
   let index = 1;
   for (const name of clusterNames) {
-    const sim = new ClusterSim({ name, index: index++, readyDelayMs: options.podReadyDelayMs, ztunnelLogRate: options.ztunnelLogRate, historyLimit: options.watchHistory });
+    const sim = new ClusterSim({ name, index: index++, readyDelayMs: options.podReadyDelayMs, podTerminationMs: options.podTerminationMs, ztunnelLogRate: options.ztunnelLogRate, historyLimit: options.watchHistory });
     new Seeder(sim).seed({ nodes: options.nodes ?? 3, extraNamespaces: options.extraNamespaces ?? 0, podsPerExtraNamespace: options.podsPerExtraNamespace ?? 10 });
     sim.start();
     const api = new ApiServer({ sim, auth, tls: serving, caPem: ca.certPem, bookmarkIntervalMs: options.bookmarkIntervalMs });
