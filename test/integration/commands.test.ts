@@ -119,6 +119,35 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
     }
   });
 
+  it('after enrolling, offers Restart Workloads for pods istio-cni missed, and the restart gets them captured', async () => {
+    // The seed's grafana pod predates its node agent's cache (istio/istio #61182): labels alone never capture it.
+    const before = await labels('cluster-1', 'prometheus');
+    const { deps, host } = scripted();
+    host.notificationAnswer = (_message, actions) => (actions.includes('Restart Workloads') ? 'Restart Workloads' : undefined);
+    host.modalAnswers.push({ match: /^Restart \d+ workloads? in prometheus/, answer: 'Restart' });
+    const grafanaPods = async () =>
+      JSON.parse(await kubectl('--context', 'cluster-1', '-n', 'prometheus', 'get', 'pods', '-l', 'app.kubernetes.io/name=grafana', '-o', 'json')).items.filter(
+        (p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp,
+      );
+    try {
+      const report = await enrollNamespaces(deps, [{ context: 'cluster-1', namespace: 'prometheus' }]);
+      assert.deepEqual(outcomes(report), [['cluster-1/prometheus', 'done']]);
+      assert.equal(report.uncaptured.length, 1);
+      assert.ok(report.uncaptured[0].pods.some((pod) => pod.startsWith('grafana')), `uncaptured: ${report.uncaptured[0].pods.join(', ')}`);
+      const offer = host.messages.find((m) => m.actions.includes('Restart Workloads'));
+      assert.match(offer?.message ?? '', /not captured by ambient yet/);
+      await eventually(
+        'a new grafana pod captured by ambient',
+        async () => (await grafanaPods()).some((p: { metadata: { annotations?: Record<string, string> } }) => p.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled'),
+        60_000,
+      );
+      // The offered restart runs on its own; let it report before the next test touches prometheus.
+      await eventually('the restart report', () => host.messages.some((m) => /^Restart Workloads: \d+ restarted and ready\.$/.test(m.message)), 60_000);
+    } finally {
+      await restoreLabels('cluster-1', 'prometheus', before);
+    }
+  });
+
   it('enrolls a multi-selection (finance and accounts) in one command', async () => {
     const finance = await labels('cluster-2', 'finance');
     const accounts = await labels('cluster-2', 'accounts');
