@@ -82,6 +82,7 @@ export function loadKubeconfig(source: KubeconfigSource = {}): LoadedKubeconfig 
       continue;
     }
     files.push(file);
+    if (parsed.warning) warnings.push(parsed.warning);
     const kc = parsed.config;
     for (const cluster of kc.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     for (const user of kc.users) if (!users.has(user.name)) users.set(user.name, user);
@@ -132,22 +133,37 @@ export function contextProblem(entry: ContextEntry): string | undefined {
   return undefined;
 }
 
-type ParseResult = { config: KubeConfig } | { problem: string };
+/** A parsed file, possibly with entries left out (`warning`), or a file that could not be used at all. */
+type ParseResult = { config: KubeConfig; warning?: string } | { problem: string };
 
-/** Parse one file through client-node's loader (which also resolves relative cert paths), or say what is wrong. */
+/**
+ * Parse one file through client-node's loader (which also resolves relative cert paths), or say what is
+ * wrong. A YAML error loses the file; a bad entry (a cluster without server, an unreadable token-file)
+ * loses only that entry, so the file's other contexts still work.
+ */
 export function parseKubeconfigText(text: string, file: string): ParseResult {
-  const kc = new KubeConfig();
+  let kc = new KubeConfig();
+  let warning: string | undefined;
   try {
     kc.loadFromString(text);
-    kc.makePathsAbsolute(path.dirname(file));
   } catch (error) {
-    return { problem: `Kubeconfig ${file} ${describeParseError(error)}; it was skipped.` };
+    const isYamlError = (error as { name?: string })?.name === 'YAMLException' || error instanceof TypeError;
+    if (isYamlError) return { problem: `Kubeconfig ${file} ${describeParseError(error)}; it was skipped.` };
+    kc = new KubeConfig();
+    try {
+      kc.loadFromString(text, { onInvalidEntry: 'filter' });
+    } catch (again) {
+      return { problem: `Kubeconfig ${file} ${describeParseError(again)}; it was skipped.` };
+    }
+    warning = `Kubeconfig ${file} ${describeParseError(error)}`;
   }
+  kc.makePathsAbsolute(path.dirname(file));
   if (kc.clusters.length === 0 && kc.users.length === 0 && kc.contexts.length === 0 && !kc.currentContext) {
-    // A YAML list, a manifest, a stray file: kubectl refuses it too.
-    return { problem: `Kubeconfig ${file} is not a kubeconfig (no clusters, users or contexts found); it was skipped.` };
+    // Nothing usable left. A YAML list, a manifest, a stray file: kubectl refuses it too.
+    return { problem: `${warning ?? `Kubeconfig ${file} is not a kubeconfig (no clusters, users or contexts found)`}; it was skipped.` };
   }
-  return { config: kc };
+  if (warning) warning += '; that entry was skipped.';
+  return { config: kc, warning };
 }
 
 function describeParseError(error: unknown): string {
@@ -158,7 +174,7 @@ function describeParseError(error: unknown): string {
     return `is not valid YAML (${line}${e.reason ?? 'syntax error'})`;
   }
   if (e?.code === 'ENOENT' || e?.code === 'EACCES') {
-    return `names a file that cannot be read (${e.path ?? 'token-file'})`;
+    return `names a token-file that cannot be read (${e.path ?? 'unknown path'})`;
   }
   if (error instanceof TypeError) return 'is not a kubeconfig (expected a YAML mapping with clusters, users and contexts)';
   // client-node's own validation messages are short and specific: "clusters[0].cluster.server is missing".

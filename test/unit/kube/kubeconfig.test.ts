@@ -114,16 +114,33 @@ describe('kubeconfig loading follows kubectl', () => {
     const good = write(dir, 'good', yamlFor({ clusters: { c: 'https://good:6443' }, users: { u: 't' }, contexts: { good: ['c', 'u'] }, current: 'good' }));
     const bad = write(dir, 'bad', 'clusters:\n- name: x\n  cluster: {server: "https://x"\nusers: [token: sekrit-token-value\n');
     const noServer = write(dir, 'noserver', 'clusters:\n- name: x\n  cluster: {}\ncontexts: []\n');
-    const loaded = loadKubeconfig({ env: { KUBECONFIG: [bad, good, noServer].join(path.delimiter) }, homeDir: dir });
+    const missingTokenFile = write(
+      dir,
+      'tokenfile',
+      [
+        'clusters:\n- name: c2\n  cluster: {server: "https://other:6443"}',
+        `users:\n- name: u2\n  user: {token: t}\n- name: gone\n  user: {token-file: ${path.join(dir, 'no-such-token')}}`,
+        'contexts:\n- name: other\n  context: {cluster: c2, user: u2}\n- name: broken\n  context: {cluster: c2, user: gone}\n',
+      ].join('\n'),
+    );
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [bad, good, noServer, missingTokenFile].join(path.delimiter) }, homeDir: dir });
 
     assert.equal(loaded.state.problem, undefined);
-    assert.deepEqual(loaded.state.files, [good]);
+    assert.deepEqual(loaded.state.files, [good, missingTokenFile]);
     assert.equal(loaded.state.currentContext, 'good');
     const warnings = loaded.state.warnings ?? [];
-    assert.equal(warnings.length, 2);
+    assert.equal(warnings.length, 3);
     assert.match(warnings[0], new RegExp(`^Kubeconfig ${bad} is not valid YAML \\(line \\d+: .+\\); it was skipped\\.$`));
     assert.equal(warnings[1], `Kubeconfig ${noServer} is not valid (clusters[0].cluster.server is missing); it was skipped.`);
+    assert.equal(warnings[2], `Kubeconfig ${missingTokenFile} names a token-file that cannot be read (${path.join(dir, 'no-such-token')}); that entry was skipped.`);
     for (const w of warnings) assert.doesNotMatch(w, /sekrit/);
+    // The rest of the file with the bad entry still works.
+    assert.deepEqual(
+      loaded.state.contexts.map((c) => c.name),
+      ['good', 'other', 'broken'],
+    );
+    assert.equal(loaded.entries.get('other')?.user?.token, 't');
+    assert.equal(loaded.entries.get('broken')?.user, undefined);
   });
 
   it('makes a kubeconfig whose only file is malformed a bad-kubeconfig problem', () => {
