@@ -38,7 +38,7 @@ function shellWords(script: string): string[] {
   return words;
 }
 
-export async function runInContainer(sim: ClusterSim, pod: KubeObject, container: any, argv: string[]): Promise<ExecOutcome> {
+export async function runInContainer(sim: ClusterSim, pod: KubeObject, container: any, argv: string[], readStdin: () => Promise<string> = async () => ''): Promise<ExecOutcome> {
   if (argv.length === 0) return { kind: 'failed', message: 'error executing command in container: command must not be empty' };
   const [command, ...args] = argv;
   const program = command.split('/').pop()!;
@@ -49,7 +49,7 @@ export async function runInContainer(sim: ClusterSim, pod: KubeObject, container
       const script = args[0] === '-c' ? args[1] ?? '' : '';
       const words = shellWords(script);
       if (words.length === 0) return ok('');
-      const inner = await runInContainer(sim, pod, container, words);
+      const inner = await runInContainer(sim, pod, container, words, readStdin);
       if (inner.kind === 'failed') return ok('', `sh: ${words[0]}: not found\n`, 127);
       return inner;
     }
@@ -58,6 +58,7 @@ export async function runInContainer(sim: ClusterSim, pod: KubeObject, container
     case 'hostname':
       return ok(`${pod.metadata.name}\n`);
     case 'cat':
+      if (args.length === 0 || (args.length === 1 && args[0] === '-')) return ok(await readStdin());
       if (args.length === 1 && args[0] === '/etc/hostname') return ok(`${pod.metadata.name}\n`);
       return ok('', args.map((a) => `cat: can't open '${a}': No such file or directory\n`).join(''), 1);
     case 'env':

@@ -50,9 +50,24 @@ export function handleExecUpgrade(sim: ClusterSim, pod: KubeObject, q: URLSearch
       if (statusChannel) ws.send(frame(3, JSON.stringify(status)));
       ws.close(1000);
     };
+    // Standard input (channel 0) until the client closes it (v5 close frame for channel 0) or hangs up.
+    const stdinChunks: Buffer[] = [];
+    const stdinClosed = new Promise<void>((resolve) => {
+      if (q.get('stdin') !== 'true') return resolve();
+      ws.on('message', (data: Buffer) => {
+        const buf = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+        if (buf[0] === 0) stdinChunks.push(buf.subarray(1));
+        else if (buf[0] === 255 && buf[1] === 0) resolve();
+      });
+      ws.on('close', () => resolve());
+    });
+    const readStdin = async () => {
+      await stdinClosed;
+      return Buffer.concat(stdinChunks).toString('utf8');
+    };
     void (async () => {
       try {
-        const outcome = await runInContainer(sim, pod, container, argv);
+        const outcome = await runInContainer(sim, pod, container, argv, readStdin);
         // The pod may have been deleted while the command ran: the stream just ends, as with a real runtime.
         if (!sim.store.get(Pod, pod.metadata.namespace, pod.metadata.name)) return ws.close(1000);
         if (outcome.kind === 'failed') {
