@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { MeshChange, MeshModel } from '../mesh/meshModel';
 import { ContextNode } from './contextNode';
 import type { ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
-import { reuseNodes } from './explorerNode';
 import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 
@@ -52,15 +51,15 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (state.problem && state.contexts.length === 0) {
       return [new MessageNode(undefined, 'kubeconfig', state.problem.message, { icon: new vscode.ThemeIcon('error'), flags: ['error'] })];
     }
-    const byName = new Map(state.contexts.map((c) => [c.name, c]));
-    const nodes = reuseNodes(this.contextNodes, state.contexts.map((c) => c.name), (name) => new ContextNode(this.services, byName.get(name)!));
-    // A context whose kubeconfig entry changed (e.g. it became current) needs a node with the new info.
-    return nodes.map((node) => {
-      const info = byName.get(node.context)!;
-      if (JSON.stringify(info) === JSON.stringify(node.info)) return node;
-      const fresh = new ContextNode(this.services, info);
-      this.contextNodes.set(node.context, fresh);
-      return fresh;
+    const names = new Set(state.contexts.map((c) => c.name));
+    for (const name of [...this.contextNodes.keys()]) if (!names.has(name)) this.contextNodes.delete(name);
+    return state.contexts.map((info) => {
+      // Keep the node (and so its expansion and children) unless its kubeconfig entry changed, e.g. it became current.
+      const existing = this.contextNodes.get(info.name);
+      if (existing && JSON.stringify(existing.info) === JSON.stringify(info)) return existing;
+      const node = new ContextNode(this.services, info);
+      this.contextNodes.set(info.name, node);
+      return node;
     });
   }
 
