@@ -6,7 +6,7 @@ import type { ConfigurationOptions, ObservableMiddleware, RequestContext, User, 
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import path from 'node:path';
 import { connectionKey, PooledAuthentication } from './connectionPool';
-import { CredentialSetupError, describeForLog, describeOperation, KubeError, toKubeError } from './errors';
+import { CredentialSetupError, describeExecCommand, describeForLog, describeOperation, KubeError, toKubeError } from './errors';
 import type { KubeErrorSite, KubeOperation } from './errors';
 import { runExec } from './exec';
 import { contextProblem } from './kubeconfig';
@@ -170,7 +170,7 @@ export class KubeClusterClient implements ClusterClient {
       context,
       server: entry.cluster?.server,
       user: entry.context.user,
-      execCommand: exec?.command ? [exec.command, ...(exec.args ?? [])].join(' ') : undefined,
+      execCommand: exec?.command ? describeExecCommand(exec.command, exec.args ?? []) : undefined,
     };
     this.problem = contextProblem(entry);
     if (this.problem || !entry.cluster) return;

@@ -157,6 +157,30 @@ export function describeForLog(error: unknown): string {
   return redactSecrets(parts.join(' '));
 }
 
+/**
+ * The credential plugin's command line for a message (`aws eks get-token --cluster-name x`), with the values
+ * of secret-looking flags (`--client-secret`, `--token=...`) masked: some plugins take secrets as arguments.
+ */
+export function describeExecCommand(command: string, args: readonly string[] = []): string {
+  const secretFlag = /secret|token|password|passwd|key|credential/i;
+  const shown: string[] = [];
+  let maskNext = false;
+  for (const arg of args) {
+    if (maskNext) {
+      shown.push('***');
+      maskNext = false;
+    } else if (arg.startsWith('-') && secretFlag.test(arg)) {
+      const eq = arg.indexOf('=');
+      if (eq >= 0) shown.push(`${arg.slice(0, eq)}=***`);
+      else {
+        shown.push(arg);
+        maskNext = true;
+      }
+    } else shown.push(arg);
+  }
+  return [command, ...shown].join(' ');
+}
+
 /** Remove anything that looks like a credential from text bound for a message or a log. */
 export function redactSecrets(text: string): string {
   return text

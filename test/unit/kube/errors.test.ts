@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClients } from '../../../src/kube/kubeClients';
 import type { KubeClientsOptions } from '../../../src/kube/kubeClients';
-import { KubeError, redactSecrets, toKubeError } from '../../../src/kube/errors';
+import { describeExecCommand, KubeError, redactSecrets, toKubeError } from '../../../src/kube/errors';
 import type { KubeErrorReason } from '../../../src/kube/types';
 import { closedPort, recordingLogger, sendJson, startFakeApiServer, statusBody, tempDir, testPki, writeKubeconfig } from './fakeApiServer';
 import type { FakeApiServer, KubeconfigUser } from './fakeApiServer';
@@ -278,6 +278,14 @@ describe('secrets never reach a message or a log', () => {
     for (const secret of [TOKEN, keyBody, certBody, Buffer.from(clientKey).toString('base64').slice(0, 40), Buffer.from(clientCert).toString('base64').slice(0, 40)]) {
       assert.ok(!everything.includes(secret), `a secret leaked: ${secret.slice(0, 8)}...`);
     }
+  });
+
+  it('a credential plugin command line in a message masks secret-looking arguments', () => {
+    assert.equal(describeExecCommand('aws', ['eks', 'get-token', '--cluster-name', 'prod']), 'aws eks get-token --cluster-name prod');
+    assert.equal(
+      describeExecCommand('kubelogin', ['get-token', '--client-secret', 'hunter2', '--password=swordfish', '--server-id', 'abc']),
+      'kubelogin get-token --client-secret *** --password=*** --server-id abc',
+    );
   });
 
   it('redactSecrets scrubs bearer tokens, PEM blocks and long base64', () => {
