@@ -211,10 +211,28 @@ function setFieldsText(entry: ZtunnelLogEntry, s: string, start: number): void {
   }
 }
 
+const accessMessages = ['connection complete', 'connection opened', 'connection failed'];
+
+/** The access-log message at `i`, as a shared constant (most lines are access logs: no copy, and compared by identity). */
+function accessMessageAt(s: string, i: number): string | undefined {
+  if (s.charCodeAt(i) !== 99 /* c */ || !s.startsWith('connection ', i)) return undefined;
+  for (const message of accessMessages) {
+    const end = i + message.length;
+    if (s.startsWith(message, i) && (end === s.length || isSpace(s.charCodeAt(end)))) return message;
+  }
+  return undefined;
+}
+
 /** Message then fields, from `i`: the message is everything before the first `key=` (may be empty). */
 function parseMessageAndFields(s: string, i: number, entry: ZtunnelLogEntry): void {
   const n = s.length;
   if (i >= n) return;
+  const access = accessMessageAt(s, i);
+  if (access !== undefined) {
+    entry.message = access;
+    setFieldsText(entry, s, skipSpaces(s, i + access.length));
+    return;
+  }
   // With real tabs the message is its own column, so an `=` inside a message cannot split it.
   const tab = s.indexOf('\t', i);
   if (tab !== -1 && !isFieldStartAt(s, i)) {
@@ -229,6 +247,12 @@ function parseMessageAndFields(s: string, i: number, entry: ZtunnelLogEntry): vo
 
 /** Plain format after the level: `<target>\t<message>\t<fields>`, tabs or runs of spaces. */
 function parsePlainBody(s: string, i: number, entry: ZtunnelLogEntry): void {
+  // The access log's target, shared rather than copied.
+  if (s.startsWith('access', i) && i + 6 < s.length && isSpace(s.charCodeAt(i + 6))) {
+    entry.scope = 'access';
+    parseMessageAndFields(s, skipSpaces(s, i + 6), entry);
+    return;
+  }
   const end = targetEnd(s, i);
   if (end > i) entry.scope = s.slice(i, end);
   parseMessageAndFields(s, skipSpaces(s, end), entry);
