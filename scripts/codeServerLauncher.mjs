@@ -74,9 +74,8 @@ async function main() {
   const cleanup = async () => {
     for (const stop of stopAll.reverse()) await stop().catch(() => {});
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => void cleanup().then(() => process.exit(130)));
-  }
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
   try {
     chromiumPath(); // fail before starting anything when the browser is missing
@@ -101,12 +100,11 @@ async function main() {
     // The workbench calls these two when the suite logs and when it ends; they must exist before it loads.
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      sawOutput = true;
       const line = format(...(Array.isArray(args) ? args : [args]));
       appendFileSync(workbenchLog, `[${type}] ${line}\n`);
-      if (verbose || !workbenchChatter.some((pattern) => pattern.test(line))) {
-        (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
-      }
+      const chatter = workbenchChatter.some((pattern) => pattern.test(line));
+      sawOutput ||= !chatter;
+      if (verbose || !chatter) (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
     });
     page.on('crash', () => rejectExit(new Error('the workbench page crashed')));
     browser.on('close', () => rejectExit(new Error('chromium closed before the tests finished')));
