@@ -48,7 +48,7 @@ export interface WatchSource<T> {
 type WatchOutcome =
   | { kind: 'gone' } // 410: the resourceVersion is too old; list again
   | { kind: 'closed'; established: boolean; events: number; durationMs: number } // the server or the idle timer ended it
-  | { kind: 'failed'; error: unknown; established: boolean };
+  | { kind: 'failed'; error: unknown; established: boolean; events: number; durationMs: number };
 
 interface RawWatchObject {
   metadata?: { resourceVersion?: string };
@@ -167,13 +167,13 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
       const onDone = (error: unknown) => {
         currentRequest = undefined;
         if (gone) return finish({ kind: 'gone' });
-        if (statusError) return finish({ kind: 'failed', error: statusError, established });
+        if (statusError) return finish({ kind: 'failed', error: statusError, established, events, durationMs: Date.now() - started });
         const name = (error as { name?: string } | null)?.name;
         // A quiet watch hitting client-node's idle timer is a normal end: resume from the last resourceVersion.
         if (!error || (established && name === 'TimeoutError')) {
           return finish({ kind: 'closed', established, events, durationMs: Date.now() - started });
         }
-        finish({ kind: 'failed', error, established });
+        finish({ kind: 'failed', error, established, events, durationMs: Date.now() - started });
       };
 
       watch.watch(source.path, query, onEvent, onDone).then(
@@ -184,7 +184,7 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
           if (stopped) controller.abort();
         },
         // Building the request failed (credentials, exec plugin): done() is never called then.
-        (error: unknown) => finish({ kind: 'failed', error, established: false }),
+        (error: unknown) => finish({ kind: 'failed', error, established: false, events: 0, durationMs: Date.now() - started }),
       );
     });
   }
@@ -222,15 +222,18 @@ export function startWatch<T>(source: WatchSource<T>, callbacks: WatchCallbacks<
         case 'closed':
           failures = 0;
           logger.info(component, `watch ended after ${Math.round(outcome.durationMs / 1000)} s with ${outcome.events} event(s); resuming from ${resourceVersion}`);
-          // A stream that closes at once with nothing in it, again and again, must not spin.
           quickCloses = outcome.durationMs < 1000 && outcome.events === 0 ? quickCloses + 1 : 0;
+          // A stream that ends at once with nothing in it, again and again, must not spin.
           if (quickCloses > 0) await sleep(backoff(quickCloses));
           break;
         case 'failed':
           if (outcome.established) {
-            // The stream dropped after it was up: resume at once from the last resourceVersion.
+            // The stream dropped after it was up: resume from the last resourceVersion, at once unless it
+            // keeps dropping as soon as it connects.
             logger.info(component, `stream dropped (${describeForLog(outcome.error)}); resuming from ${resourceVersion}`);
             failures = 0;
+            quickCloses = outcome.durationMs < 1000 && outcome.events === 0 ? quickCloses + 1 : 0;
+            if (quickCloses > 0) await sleep(backoff(quickCloses));
             break;
           }
           failures++;

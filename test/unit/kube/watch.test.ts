@@ -191,6 +191,23 @@ describe('watch', () => {
     assert.deepEqual(events, []);
   });
 
+  it('does not spin on a watch the server cuts as soon as it starts', async () => {
+    const { syncs } = start();
+    await until(() => syncs.length === 1 && history.watchers.size === 1);
+    api.respond = (req, res) => {
+      if (req.query.get('watch') !== 'true') return history.serve(req, res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      setImmediate(() => res.socket?.destroy());
+    };
+    history.dropWatches();
+    const before = api.requests.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    const attempts = api.requests.length - before;
+    assert.ok(attempts >= 3, `it keeps trying (${attempts})`);
+    assert.ok(attempts < 40, `but backs off (${attempts} attempts in 1 s)`);
+  });
+
   it('stop() also closes a watch request the server never answered', async () => {
     const { syncs } = start();
     await until(() => syncs.length === 1 && history.watchers.size === 1);
