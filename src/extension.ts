@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     void vscode.commands.executeCommand('setContext', ONLY_AMBIENT_CONTEXT_KEY, setting('explorer.showOnlyAmbient'));
   syncFilterContext();
   context.subscriptions.push(
+    onDidChangeSetting(['explorer.systemNamespaces'], () => model.reclassify()),
     onDidChangeSetting(['explorer.showOnlyAmbient', 'explorer.hideSystemNamespaces', 'explorer.systemNamespaces'], () => {
       syncFilterContext();
       clusters.refreshAll();

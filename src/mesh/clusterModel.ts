@@ -280,6 +280,14 @@ export class ClusterModel {
     }
   }
 
+  /** The system-namespace setting changed: re-derive the rows and counts that depend on it. */
+  reclassify(): void {
+    this.entries.clear();
+    if (this.live) this.recount();
+    else this.summaryLoad = undefined; // the collapsed counts came from a one-off list: take a new one
+    this.fireCluster();
+  }
+
   dispose(): void {
     this.stop();
     this.changes.dispose();

@@ -48,6 +48,11 @@ export class MeshModel {
     return [...this.clusters.values()].map((entry) => entry.model);
   }
 
+  /** Re-derive what depends on the system-namespace setting, in every loaded context. */
+  reclassify(): void {
+    for (const model of this.knownClusters()) model.reclassify();
+  }
+
   /** Re-read the kubeconfig and re-list every context that was loaded. */
   async refresh(): Promise<void> {
     this.kube.reload();

@@ -270,6 +270,27 @@ describe('Clusters view (explorer)', function () {
     assert.ok((await children(provider, context)).filter((n) => isNamespace(n)).length > 1);
   });
 
+  it('system namespaces are hidden by the setting that lists them, and shown when hiding is off', async () => {
+    const config = () => vscode.workspace.getConfiguration('ambient');
+    const namespaces = async () => (await children(provider, await contextNode(provider, 'cluster-1'))).filter(isNamespace).map(label);
+    try {
+      await config().update('explorer.systemNamespaces', ['kube-system', 'kube-public', 'kube-node-lease', 'prometheus'], vscode.ConfigurationTarget.Global);
+      await waitFor('prometheus hidden as a system namespace', async () => !(await namespaces()).includes('prometheus'));
+      await config().update('explorer.hideSystemNamespaces', false, vscode.ConfigurationTarget.Global);
+      await waitFor('system namespaces shown', async () => {
+        const names = await namespaces();
+        return names.includes('kube-system') && names.includes('prometheus');
+      });
+    } finally {
+      await config().update('explorer.systemNamespaces', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('explorer.hideSystemNamespaces', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('defaults back', async () => {
+      const names = await namespaces();
+      return !names.includes('kube-system') && names.includes('prometheus');
+    });
+  });
+
   it('the status bar shows the current context and its ambient namespace count', async () => {
     await waitFor('status bar counts', () => /cluster-1 · ambient \d+\/\d+/.test(api.statusBar.item.text));
     assert.equal(api.statusBar.item.command, 'ambientMesh.clusters.focus');

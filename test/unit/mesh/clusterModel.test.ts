@@ -191,3 +191,18 @@ describe('cluster model with a restricted user', () => {
     assert.deepEqual(model.namespaceCounts, { ambient: 1, total: 2 });
   });
 });
+
+describe('cluster model and the system-namespace setting', () => {
+  it('reclassify() re-derives which namespaces are system ones, and the counts', async () => {
+    const fake = new FakeClient();
+    let system = new Set(['kube-system']);
+    const model = new ClusterModel(fake as unknown as ClusterClient, { isSystemNamespace: (n) => system.has(n) });
+    await startSynced(fake, model);
+    assert.equal(model.namespaceEntry('finance')!.system, false);
+    assert.deepEqual(model.namespaceCounts, { ambient: 1, total: 2 });
+    system = new Set(['kube-system', 'finance']);
+    model.reclassify();
+    assert.equal(model.namespaceEntry('finance')!.system, true);
+    assert.deepEqual(model.namespaceCounts, { ambient: 1, total: 1 });
+  });
+});
