@@ -376,7 +376,8 @@ export class ApiServer {
         }
         // A resourceVersion in the patch is a precondition (optimistic concurrency), as in the real server.
         const expectedRv = patched.metadata.resourceVersion !== current.metadata.resourceVersion ? patched.metadata.resourceVersion : undefined;
-        const next = p.subresource === 'status' ? { ...structuredClone(current), status: patched.status } : { ...patched, status: r.kind === 'Namespace' || r.kind === 'Node' || r.kind === 'Pod' ? patched.status : current.status };
+        // Like the real server: the main resource ignores status changes, the status subresource everything else.
+        const next = p.subresource === 'status' ? { ...structuredClone(current), status: patched.status } : { ...patched, status: current.status };
         next.metadata.namespace = current.metadata.namespace;
         this.validate(r, next);
         const manager = q.get('fieldManager') ?? userAgentManager(req);
@@ -403,10 +404,8 @@ export class ApiServer {
           const grace = q.has('gracePeriodSeconds') ? Number(q.get('gracePeriodSeconds')) : parseJsonOrEmpty(await readBody(req)).gracePeriodSeconds;
           return this.sendJson(res, 200, this.sim.controllers.deletePod(current, grace) ?? current, verb);
         }
+        // Owned objects (ReplicaSets, pods) are garbage-collected in the background, as with the default policy.
         const deleted = store.delete(r, p.namespace, p.name!, { dryRun });
-        if (q.get('propagationPolicy') === 'Orphan') {
-          // Nothing to do: garbage collection only follows ownerReferences of live owners in this model.
-        }
         return this.sendJson(res, 200, deleted, verb);
       }
       case 'deletecollection': {
