@@ -59,7 +59,9 @@ export function authorize(user: UserInfo, attrs: RequestAttributes, faults: Faul
   for (const rule of faults.forbid ?? []) {
     if (rule.verb !== '*' && rule.verb !== attrs.verb) continue;
     if (rule.resource !== '*' && rule.resource !== attrs.resource) continue;
-    if (rule.namespace && rule.namespace !== attrs.namespace) continue;
+    // As in the API server's RequestInfo, a namespace object is "in" its own namespace.
+    const namespace = attrs.namespace ?? (attrs.resource.split('/')[0] === 'namespaces' ? attrs.name : undefined);
+    if (rule.namespace && rule.namespace !== namespace) continue;
     if (rule.user && rule.user !== user.name) continue;
     return 'forbidden';
   }
