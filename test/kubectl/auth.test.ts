@@ -67,4 +67,16 @@ describe('authentication and authorization', () => {
     await postJson(`${cluster.controlUrl}/faults`, { cluster: 'cluster-1', forbid: [] });
     assert.equal((await kubectl(['get', 'pods', '-n', 'finance'], 'cluster-1')).code, 0);
   });
+
+  it('a forbid fault for one namespace also covers patching that namespace object', async () => {
+    await postJson(`${cluster.controlUrl}/faults`, { cluster: 'cluster-2', forbid: [{ verb: 'patch', resource: 'namespaces', namespace: 'finance' }] });
+    try {
+      const denied = await kubectl(['label', 'namespace', 'finance', 'istio.io/dataplane-mode=ambient'], 'cluster-2');
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /Error from server \(Forbidden\): namespaces "finance" is forbidden: User "cluster-2-admin" cannot patch resource "namespaces"/);
+      assert.equal((await kubectl(['label', 'namespace', 'accounts', 'istio.io/dataplane-mode=ambient'], 'cluster-2')).code, 0);
+    } finally {
+      await postJson(`${cluster.controlUrl}/faults`, { cluster: 'cluster-2', forbid: [] });
+    }
+  });
 });
