@@ -220,6 +220,30 @@ describe('Clusters view (explorer)', function () {
     await waitFor('finance back outside the mesh', () => item(finance).description === undefined);
   });
 
+  it('an enrolled namespace with a pod istio-cni missed shows partial capture in the warning colour, and the pod as not captured', async () => {
+    const context = await contextNode(provider, 'cluster-1');
+    const prometheus = await namespaceNode(provider, context, 'prometheus');
+    await kubectl('--context', 'cluster-1', 'label', 'namespace', 'prometheus', 'istio.io/dataplane-mode=ambient');
+    try {
+      // node-exporter runs on the host network (not expected); grafana is missed by the node agent.
+      await waitFor('prometheus partly captured', () => /^ambient · \d+\/\d+ captured$/.test(String(item(prometheus).description)) && item(prometheus).contextValue === 'namespace+ambient+partial');
+      const [captured, expected] = /(\d+)\/(\d+)/.exec(String(item(prometheus).description))!.slice(1).map(Number);
+      assert.ok(captured < expected, `${captured}/${expected}`);
+      const decoration = api.decorations.provideFileDecoration(prometheus.resourceUri);
+      assert.equal(decoration?.badge, 'A');
+      assert.equal((decoration?.color as vscode.ThemeColor).id, 'list.warningForeground');
+      const grafana = (await children(provider, prometheus)).find((w) => label(w) === 'grafana');
+      assert.ok(grafana);
+      assert.match(item(grafana).contextValue ?? '', /^workload\+deployment\+ambient\+partial$/);
+      const [pod] = await children(provider, grafana);
+      assert.equal(item(pod).description, 'not captured');
+      assert.match(tooltipText(pod), /restart the workload/);
+    } finally {
+      await kubectl('--context', 'cluster-1', 'label', 'namespace', 'prometheus', 'istio.io/dataplane-mode-');
+    }
+    await waitFor('prometheus back outside the mesh', () => item(prometheus).description === undefined);
+  });
+
   it('keeps following after the API server drops its watches, without user action', async () => {
     const control = env('AMBIENT_TEST_CONTROL_URL');
     const setFaults = (faults: object) =>
