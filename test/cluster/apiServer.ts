@@ -306,8 +306,8 @@ export class ApiServer {
     }
     if (p.subresource === 'log') {
       if (req.method !== 'GET') throw new ApiError(failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
-      this.count('get', 200);
-      return streamPodLogs(this.sim, req, res, p.namespace!, p.name!, q);
+      streamPodLogs(this.sim, res, p.namespace!, p.name!, q);
+      return this.count('get', 200);
     }
     if (p.subresource === 'exec' || p.subresource === 'portforward' || p.subresource === 'attach') {
       throw new ApiError(failure(400, 'BadRequest', 'Upgrade request required'));

@@ -7,7 +7,7 @@ import { PodLogs } from './podLogs';
 import { resourceByKind, resourceTypes } from './resources';
 import type { ResourceType } from './resources';
 import { ObjectStore } from './store';
-import type { ChangeEvent, KubeObject } from './store';
+import type { KubeObject } from './store';
 import { ZtunnelFleet } from './ztunnel';
 
 const Node = resourceByKind('Node');
@@ -221,8 +221,6 @@ export class ClusterSim {
       }
     }
   }
-
-  afterChange(_event: ChangeEvent): void {}
 }
 
 /** Container ids only need to look random; Math.random is much cheaper than crypto at 20,000 pods. */

@@ -1,5 +1,5 @@
 // GET /api/v1/namespaces/{ns}/pods/{name}/log: the kubelet's container log endpoint, proxied.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ClusterSim } from './cluster';
 import { resourceByKind } from './resources';
 import { ApiError, failure } from './status';
@@ -7,7 +7,7 @@ import type { LogLine } from './podLogs';
 
 const Pod = resourceByKind('Pod');
 
-export function streamPodLogs(sim: ClusterSim, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, q: URLSearchParams): void {
+export function streamPodLogs(sim: ClusterSim, res: ServerResponse, namespace: string, name: string, q: URLSearchParams): void {
   const pod = sim.store.get(Pod, namespace, name);
   if (!pod) throw new ApiError(failure(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' }));
   const containers: string[] = pod.spec.containers.map((c: { name: string }) => c.name);
@@ -68,5 +68,4 @@ export function streamPodLogs(sim: ClusterSim, req: IncomingMessage, res: Server
     },
   });
   res.on('close', () => stop());
-  void req;
 }
