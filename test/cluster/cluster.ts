@@ -95,10 +95,10 @@ export class ClusterSim {
     this.faults = { ...this.faults, ...faults };
     for (const t of this.faultTimers.splice(0)) clearInterval(t);
     if (this.faults.dropWatchesEveryMs) {
-      this.faultTimers.push(setInterval(() => this.dropWatches(), this.faults.dropWatchesEveryMs));
+      this.faultTimers.push(setInterval(() => this.dropWatches(), this.faults.dropWatchesEveryMs).unref());
     }
     if (this.faults.dropLogStreamsEveryMs) {
-      this.faultTimers.push(setInterval(() => this.logs.dropAllFollowers(), this.faults.dropLogStreamsEveryMs));
+      this.faultTimers.push(setInterval(() => this.logs.dropAllFollowers(), this.faults.dropLogStreamsEveryMs).unref());
     }
   }
 
