@@ -6,9 +6,7 @@ import { ContextNode } from './contextNode';
 import type { ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
 import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
-
-/** More namespace rows than this changed at once: redraw the whole context instead. */
-const MAX_ROWS_PER_REFRESH = 200;
+import { redrawPlan } from './redrawPlan';
 
 export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
@@ -99,38 +97,20 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const changes = this.pendingChanges;
     this.pendingChanges = [];
     if (changes.length === 0) return;
-    const onlyAmbient = this.filters().showOnlyAmbient;
-    let all = false;
-    const contexts = new Set<ContextNode>();
-    const rows = new Map<ContextNode, Set<string>>();
-    for (const change of changes) {
-      if (change.scope === 'kubeconfig') {
-        all = true;
-        continue;
-      }
-      const node = this.contextNodes.get(change.context);
-      if (!node) continue;
-      if (change.scope === 'cluster') contexts.add(node);
-      else {
-        // A label change can move a namespace in or out of the "only ambient" list: redraw the list.
-        if (change.labelsChanged && onlyAmbient) contexts.add(node);
-        let set = rows.get(node);
-        if (!set) rows.set(node, (set = new Set()));
-        for (const ns of change.namespaces) set.add(ns);
-      }
-    }
-    if (all) {
+    const plan = redrawPlan(changes, this.filters().showOnlyAmbient);
+    if (plan.all) {
       this.changeEmitter.fire(undefined);
     } else {
-      const elements: ExplorerNode[] = [...contexts];
-      for (const [node, names] of rows) {
-        if (contexts.has(node)) continue;
-        if (names.size > MAX_ROWS_PER_REFRESH) {
-          elements.push(node);
-          continue;
-        }
+      const elements: ExplorerNode[] = [];
+      for (const context of plan.contexts) {
+        const node = this.contextNodes.get(context);
+        if (node) elements.push(node);
+      }
+      for (const [context, names] of plan.rows) {
+        const node = this.contextNodes.get(context);
         for (const name of names) {
-          const row = node.namespaceNode(name);
+          // Rows not drawn yet (context collapsed, or filtered out) need nothing.
+          const row = node?.namespaceNode(name);
           if (row) elements.push(row);
         }
       }
