@@ -4,7 +4,7 @@
 // Classification runs on every ingested line, so for plain and legacy lines it tests the unparsed `k=v`
 // text with one regular expression (a single native pass) and parses fields only for lines with an error.
 import type { FieldValue, LogClass, ZtunnelLogEntry } from './entry';
-import { entryFields } from './fields';
+import { matchesAt } from './match';
 
 /** The HBONE port: a connection to it is always mutual TLS. */
 const hbonePort = ':15008';
@@ -29,7 +29,7 @@ function keyWithValueAt(text: string, at: number, keyLength: number): boolean {
  */
 function isMutualTlsText(text: string): boolean {
   for (let at = text.indexOf('identity='); at !== -1; at = text.indexOf('identity=', at + 9)) {
-    if (at >= 4 && (text.startsWith('src.', at - 4) || text.startsWith('dst.', at - 4)) && keyWithValueAt(text, at - 4, 13)) return true;
+    if (at >= 4 && (matchesAt(text, at - 4, 'src.') || matchesAt(text, at - 4, 'dst.')) && keyWithValueAt(text, at - 4, 13)) return true;
   }
   for (let at = text.indexOf('dst.hbone_addr='); at !== -1; at = text.indexOf('dst.hbone_addr=', at + 15)) {
     if (keyWithValueAt(text, at, 15)) return true;
@@ -39,7 +39,7 @@ function isMutualTlsText(text: string): boolean {
     if (after < text.length && !isBlank(text.charCodeAt(after)) && text.charCodeAt(after) !== 34) continue;
     let start = at;
     while (start > 0 && !isBlank(text.charCodeAt(start - 1))) start--;
-    if (text.startsWith('dst.addr=', start)) return true;
+    if (matchesAt(text, start, 'dst.addr=')) return true;
   }
   return false;
 }
@@ -56,7 +56,6 @@ const certificateFailure =
 // Anything else about TLS, certificates or workload identities (fetches, rotations, handshakes, SPIFFE IDs).
 const tlsTopic = /tls|certificate|\bcerts?\b|x509|spiffe|identit|handshake|\bssl\b|\bca\b|\bcsr\b|secret/i;
 const tlsFieldKey = /(?:identity|cert|tls|spiffe)[\w.-]*=/i;
-const errorFieldKey = /(?:^|\s)(?:error|err|reason|cause)=/;
 const errorKeys = ['error', 'err', 'reason', 'cause'];
 
 /** ztunnel's access log: `connection complete`, `connection opened` (debug) or `connection failed` (early deny). */
@@ -64,7 +63,8 @@ export function isAccessLogEntry(entry: Pick<ZtunnelLogEntry, 'message' | 'forma
   const m = entry.message;
   return (
     entry.format !== 'raw' &&
-    m.startsWith('connection ') &&
+    m.length >= 17 &&
+    m.length <= 19 &&
     (m === 'connection complete' || m === 'connection opened' || m === 'connection failed')
   );
 }
@@ -84,13 +84,37 @@ function isTlsFailureText(text: string): boolean {
   return certificateFailure.test(text) || (handshakeWord.test(text) && failureWord.test(text));
 }
 
-/** The values of error-carrying fields; fields are parsed only when the text has such a key. */
-function errorText(entry: ZtunnelLogEntry): string {
-  if (entry.fields === undefined && (entry.fieldsText === undefined || !errorFieldKey.test(entry.fieldsText))) return '';
-  const fields = entryFields(entry);
+const nextKey = /\s[A-Za-z_][\w.-]*=/g;
+
+/** The values of error-carrying fields, read from the `k=v` text without parsing every field. */
+function errorValuesInText(text: string): string {
   let error = '';
   for (const key of errorKeys) {
-    const value = fields[key];
+    const needle = key + '=';
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      if (at > 0 && !isBlank(text.charCodeAt(at - 1))) continue;
+      const value = at + needle.length;
+      if (text.charCodeAt(value) === 34 /* " */) {
+        const close = text.indexOf('"', value + 1);
+        error += ' ' + text.slice(value + 1, close === -1 ? text.length : close);
+      } else {
+        // Unquoted values may hold spaces (`error=io error: refused`): up to the next `key=`.
+        nextKey.lastIndex = value;
+        const next = nextKey.exec(text);
+        error += ' ' + text.slice(value, next === null ? text.length : next.index);
+      }
+      break;
+    }
+  }
+  return error;
+}
+
+/** The values of error-carrying fields (`error`, `err`, `reason`, `cause`). */
+function errorText(entry: ZtunnelLogEntry): string {
+  if (entry.fields === undefined) return entry.fieldsText === undefined ? '' : errorValuesInText(entry.fieldsText);
+  let error = '';
+  for (const key of errorKeys) {
+    const value = entry.fields[key];
     if (typeof value === 'string') error += ' ' + value;
   }
   return error;

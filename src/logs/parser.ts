@@ -10,6 +10,7 @@
 // stream and of files with millions of lines (see test/bench/parser.bench.ts).
 import { classifyEntry } from './classify';
 import type { FieldValue, LogLevel, ZtunnelLogEntry } from './entry';
+import { matchesAt } from './match';
 
 // CSI sequences (colours, cursor moves) and the two-character escapes.
 // eslint-disable-next-line no-control-regex
@@ -148,7 +149,7 @@ function levelWordAt(s: string, i: number): LevelWord | undefined {
       return undefined;
   }
   const end = i + text.length;
-  if (!s.startsWith(text, i) || (end < s.length && !isSpace(s.charCodeAt(end)))) return undefined;
+  if (!matchesAt(s, i, text) || (end < s.length && !isSpace(s.charCodeAt(end)))) return undefined;
   return word;
 }
 
@@ -211,16 +212,27 @@ function setFieldsText(entry: ZtunnelLogEntry, s: string, start: number): void {
   }
 }
 
-const accessMessages = ['connection complete', 'connection opened', 'connection failed'];
-
 /** The access-log message at `i`, as a shared constant (most lines are access logs: no copy, and compared by identity). */
 function accessMessageAt(s: string, i: number): string | undefined {
-  if (s.charCodeAt(i) !== 99 /* c */ || !s.startsWith('connection ', i)) return undefined;
-  for (const message of accessMessages) {
-    const end = i + message.length;
-    if (s.startsWith(message, i) && (end === s.length || isSpace(s.charCodeAt(end)))) return message;
+  // `connection ` then complete / opened / failed: told apart by the character after the space.
+  if (s.charCodeAt(i) !== 99 /* c */ || s.charCodeAt(i + 10) !== SPACE) return undefined;
+  let message: string;
+  switch (s.charCodeAt(i + 11)) {
+    case 99: // c
+      message = 'connection complete';
+      break;
+    case 111: // o
+      message = 'connection opened';
+      break;
+    case 102: // f
+      message = 'connection failed';
+      break;
+    default:
+      return undefined;
   }
-  return undefined;
+  const end = i + message.length;
+  if (end < s.length && !isSpace(s.charCodeAt(end))) return undefined;
+  return matchesAt(s, i, message) ? message : undefined;
 }
 
 /** Message then fields, from `i`: the message is everything before the first `key=` (may be empty). */
@@ -248,7 +260,7 @@ function parseMessageAndFields(s: string, i: number, entry: ZtunnelLogEntry): vo
 /** Plain format after the level: `<target>\t<message>\t<fields>`, tabs or runs of spaces. */
 function parsePlainBody(s: string, i: number, entry: ZtunnelLogEntry): void {
   // The access log's target, shared rather than copied.
-  if (s.startsWith('access', i) && i + 6 < s.length && isSpace(s.charCodeAt(i + 6))) {
+  if (s.charCodeAt(i) === 97 /* a */ && matchesAt(s, i, 'access') && i + 6 < s.length && isSpace(s.charCodeAt(i + 6))) {
     entry.scope = 'access';
     parseMessageAndFields(s, skipSpaces(s, i + 6), entry);
     return;
@@ -394,12 +406,15 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
   entry.message = s;
 
   let i = kubectlPrefix(s, entry);
-  const startsStructured = isTimestampAt(s, i) || s.charCodeAt(i) === OPEN_BRACE;
-  if (!startsStructured && entry.pod === undefined && levelWordAt(s, i) === undefined) i = sternPrefix(s, i, entry);
+  let atTimestamp = isTimestampAt(s, i);
+  if (!atTimestamp && s.charCodeAt(i) !== OPEN_BRACE && entry.pod === undefined && levelWordAt(s, i) === undefined) {
+    i = sternPrefix(s, i, entry);
+    atTimestamp = isTimestampAt(s, i);
+  }
   const body = i;
 
   let time: string | undefined;
-  if (isTimestampAt(s, i)) {
+  if (atTimestamp) {
     const end = timestampEnd(s, i);
     time = s.slice(i, end);
     i = skipSpaces(s, end);
