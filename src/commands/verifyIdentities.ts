@@ -30,6 +30,8 @@ export interface IdentitiesModel {
   readonly certificates: readonly CertificateRow[];
   readonly derived: readonly DerivedIdentityRow[];
   readonly disagreements: readonly Disagreement[];
+  /** How many ztunnel config dumps were read (one per node). */
+  readonly ztunnelsRead: number;
   /** ztunnel pods that could not be read (the others still count). */
   readonly unreadable: readonly { readonly pod: string; readonly error: string }[];
   readonly namespaces: readonly string[];
@@ -56,7 +58,7 @@ export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, c
   const unreadable = dumps.filter((d) => d.error).map((d) => ({ pod: d.ztunnelPod, error: d.error ?? '' }));
   for (const u of unreadable) deps.log.warn(`identities: ${context}: ztunnel ${u.pod}: ${u.error}`);
   const namespaces = [...new Set(pods.map((p) => p.pod.namespace))].sort();
-  const base = { context, namespace, unreadable, namespaces, generatedAt: now.toISOString() };
+  const base = { context, namespace, unreadable, ztunnelsRead: read.length, namespaces, generatedAt: now.toISOString() };
 
   if (read.length === 0) {
     const forbidden = dumps.some((d) => d.reason === 'forbidden');

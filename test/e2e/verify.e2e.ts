@@ -21,10 +21,13 @@ async function closeEditors(wb: Workbench): Promise<void> {
 }
 
 /** In an open multi-select quick pick: check exactly `labels` (toggling rows until they match), then accept. */
-async function pickMany(wb: Workbench, labels: readonly string[]): Promise<void> {
+async function pickMany(wb: Workbench, title: string, labels: readonly string[]): Promise<void> {
   const widget = wb.page.locator('.quick-input-widget');
+  // The palette's own list stays on screen for a moment: wait for this pick's title and rows.
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: STEP_TIMEOUT_MS });
   const rows = widget.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await rows.filter({ hasText: labels[0] }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await wb.page.waitForTimeout(200);
   const matches = async () => {
     for (const row of await rows.all()) {
       const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
@@ -58,7 +61,7 @@ async function pickOne(wb: Workbench, label: string): Promise<void> {
 async function testConnectivity(wb: Workbench, stepName: string): Promise<FrameLocator> {
   await closeEditors(wb);
   await wb.runCommand('Ambient: Test Connectivity…');
-  await pickMany(wb, ['cluster-1', 'cluster-2']);
+  await pickMany(wb, 'Test Connectivity: contexts', ['cluster-1', 'cluster-2']);
   await pickOne(wb, 'finance'); // source namespace (finance/curl: its only workload is picked for us)
   await pickOne(wb, 'accounts.accounts.svc.cluster.local:8080');
   const panel = webview(wb);
@@ -92,7 +95,13 @@ test('identities table, connectivity on both contexts, and the health report fro
       await identities.getByText('Workload identities · cluster-1').waitFor({ timeout: 60_000 });
       await identities.getByText('spiffe://cluster.local/ns/finance/sa/curl').first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await identities.locator('vscode-data-grid[aria-label="Certificates"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.page.mouse.move(900, 600); // no tree tooltip over the panel
       await wb.screenshot('identities-cluster-1');
+      // Filter the table by namespace.
+      await identities.locator('#namespace-filter').click();
+      await identities.getByRole('option', { name: 'finance', exact: true }).click();
+      await identities.getByText('Workloads (1)').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('identities-filtered-finance');
 
       // 2. Test Connectivity… on both contexts before enrollment: the answers, in plain text.
       const before = await testConnectivity(wb, 'connectivity-before-enrollment');
@@ -102,7 +111,7 @@ test('identities table, connectivity on both contexts, and the health report fro
       // 3. Check Ambient Health on both contexts: fails (the seeds are not enrolled).
       await closeEditors(wb);
       await wb.runCommand('Ambient: Check Ambient Health');
-      await pickMany(wb, ['cluster-1', 'cluster-2']);
+      await pickMany(wb, 'Check Ambient Health', ['cluster-1', 'cluster-2']);
       const health = webview(wb);
       await settled(health);
       await health.getByText(/cluster-1: fail/).waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -131,6 +140,10 @@ test('identities table, connectivity on both contexts, and the health report fro
       await health.getByText(/cluster-1: pass/).waitFor({ timeout: 60_000 });
       await health.getByText(/cluster-2: pass/).waitFor({ timeout: STEP_TIMEOUT_MS });
       await wb.screenshot('health-pass');
+      // The Mesh node of each context shows the last result.
+      await wb.expand(view.getByRole('treeitem', { name: /^cluster-1\b/ }).first());
+      await view.getByRole('treeitem', { name: /^Mesh\b.*last health check: pass/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await wb.screenshot('mesh-node-health-pass');
       for (const context of ['cluster-1', 'cluster-2']) {
         const labels = JSON.parse(await wb.kubectl(['get', 'namespace', 'finance', '-o', 'json'], context)).metadata.labels;
         assert.equal(labels['istio.io/dataplane-mode'], 'ambient', context);
@@ -140,6 +153,19 @@ test('identities table, connectivity on both contexts, and the health report fro
       const afterPanel = await testConnectivity(wb, 'connectivity-after-enrollment-mtls');
       await afterPanel.locator('.verdict', { hasText: /^Mutual TLS: / }).nth(1).waitFor({ timeout: STEP_TIMEOUT_MS });
       assert.equal(await afterPanel.getByText('spiffe://cluster.local/ns/accounts/sa/accounts', { exact: true }).count(), 2);
+
+      // 6. A user who may not port-forward (viewer): identities derived from service accounts, marked as a fallback.
+      await closeEditors(wb);
+      const viewer = view.getByRole('treeitem', { name: /^cluster-1-viewer\b/ }).first();
+      await viewer.click({ button: 'right' });
+      const show = wb.page.getByRole('menuitem', { name: 'Show Workload Identities', exact: true });
+      await show.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await show.click();
+      await show.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => show.click());
+      await wb.page.mouse.move(900, 600);
+      await webview(wb).getByText(/^Fallback: Port-forward to ztunnel's admin port is forbidden/).waitFor({ timeout: 60_000 });
+      await wb.page.mouse.move(900, 600);
+      await wb.screenshot('identities-viewer-fallback');
     } finally {
       for (const context of ['cluster-1', 'cluster-2']) {
         await wb.kubectl(['label', 'namespace', ...SEEDS, 'istio.io/dataplane-mode-'], context).catch(() => '');

@@ -94,10 +94,11 @@ function renderIdentities(model: IdentitiesModel): void {
   const header = el('header', {}, el('h1', {}, `Workload identities · ${model.context}`));
   const sourceLine =
     model.source === 'ztunnel'
-      ? el('p', { class: 'muted' }, `From the config dump of ${model.workloads.length > 0 ? 'every readable' : 'the'} ztunnel (admin port 15000, via port-forward), as istioctl ztunnel-config shows it. Read ${new Date(model.generatedAt).toLocaleTimeString()}.`)
+      ? el('p', { class: 'muted' }, `From the config dumps of ${model.ztunnelsRead} ztunnel pod(s) (admin port 15000, through port-forward), as istioctl ztunnel-config shows them. Read at ${new Date(model.generatedAt).toLocaleTimeString()}.`)
       : el('p', { class: 'banner warn', role: 'alert' }, `Fallback: ${model.fallbackReason ?? 'identities derived from service accounts.'}`);
   header.append(sourceLine);
-  for (const u of model.unreadable) header.append(el('p', { class: 'banner warn' }, `ztunnel ${u.pod} could not be read: ${u.error}`));
+  // Some ztunnels unreadable while others answered: name them (in the fallback, its banner says why).
+  if (model.source === 'ztunnel') for (const u of model.unreadable) header.append(el('p', { class: 'banner warn' }, `ztunnel ${u.pod} could not be read: ${u.error}`));
 
   const dropdown = custom('vscode-dropdown', { id: 'namespace-filter', 'aria-label': 'Namespace' }) as HTMLElement & { value: string };
   dropdown.append(custom('vscode-option', { value: ALL }, 'All namespaces'));
