@@ -61,23 +61,32 @@ function curlContainer(pod: V1Pod): string | undefined {
   return (containers.find((c) => c.name === 'curl') ?? containers[0])?.name;
 }
 
-/** The Service's ClusterIP and its endpoints' pod IPs: where the connection may show up in `dst.addr`. */
-async function destinationIps(client: ClusterClient, target: ConnectivityTarget): Promise<string[]> {
-  if (!target.service) return [];
+interface Destination {
+  /** The Service's ClusterIP and its endpoints' pod IPs: where the connection may show up in `dst.addr`. */
+  readonly ips: string[];
+  /** Nodes of the endpoint pods: their ztunnels log the inbound side. Empty when unknown. */
+  readonly nodes: string[];
+}
+
+async function destination(client: ClusterClient, target: ConnectivityTarget): Promise<Destination> {
+  if (!target.service) return { ips: [], nodes: [] };
   try {
     const services = await client.listServices(target.service.namespace, { fieldSelector: `metadata.name=${target.service.name}` });
     const service = services.find((s) => s.metadata?.name === target.service?.name);
-    if (!service) return [];
+    if (!service) return { ips: [], nodes: [] };
     const ips = [service.spec?.clusterIP].filter((ip): ip is string => !!ip && ip !== 'None');
+    const nodes: string[] = [];
     const selector = service.spec?.selector;
     if (selector && Object.keys(selector).length > 0) {
       const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-      const pods = await client.listPods(target.service.namespace, { labelSelector });
-      for (const p of pods) if (p.status?.podIP) ips.push(p.status.podIP);
+      for (const p of await client.listPods(target.service.namespace, { labelSelector })) {
+        if (p.status?.podIP) ips.push(p.status.podIP);
+        if (p.spec?.nodeName) nodes.push(p.spec.nodeName);
+      }
     }
-    return ips;
+    return { ips, nodes };
   } catch {
-    return [];
+    return { ips: [], nodes: [] };
   }
 }
 
@@ -88,13 +97,18 @@ async function findVerdict(
   deps: Pick<VerifyDeps, 'accessLogWaitMs' | 'accessLogPollMs' | 'log'>,
   client: ClusterClient,
   query: Parameters<typeof matchingEntries>[1],
+  /** Nodes whose ztunnels may log the connection (source and destinations); empty: every ztunnel. */
+  nodes: ReadonlySet<string>,
 ): Promise<ConnectionVerdict> {
   const waitMs = deps.accessLogWaitMs ?? 5000;
   const pollMs = deps.accessLogPollMs ?? 500;
   const deadline = Date.now() + waitMs;
   // The kubelet's sinceTime has second precision: start a little early, the matcher drops older entries.
   const sinceTime = new Date(query.startedAt - 5000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const ztunnels = await listZtunnelPods(client).catch(() => []);
+  const all = await listZtunnelPods(client).catch(() => []);
+  // Only the ztunnels at both ends see the connection: on a large cluster, reading every node's log is waste.
+  const near = all.filter((z) => z.node !== undefined && nodes.has(z.node));
+  const ztunnels = nodes.size > 0 && near.length > 0 ? near : all;
   for (;;) {
     const entries: ZtunnelLogEntry[] = [];
     let read = 0;
@@ -142,14 +156,15 @@ export async function testOnContext(deps: VerifyDeps, context: string, request: 
     return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl (the seeds use finance/curl).` };
   }
   deps.log.info(`connectivity: ${context}: ${source.namespace}/${source.pod}: ${argv.join(' ')} → exit ${exec.exitCode} (${curlExitMeaning(exec.exitCode)})`);
-  const verdict = await findVerdict(deps, client, {
-    sourcePod: source.pod,
-    sourceNamespace: source.namespace,
-    sourceIp: pod.status?.podIP,
-    target: parsed.target,
-    destinationIps: await destinationIps(client, parsed.target),
-    startedAt,
-  });
+  const dest = await destination(client, parsed.target);
+  // Unknown endpoints (a URL outside the cluster, a Service without selector): read every ztunnel.
+  const nodes = new Set(pod.spec?.nodeName && dest.nodes.length > 0 ? [pod.spec.nodeName, ...dest.nodes] : []);
+  const verdict = await findVerdict(
+    deps,
+    client,
+    { sourcePod: source.pod, sourceNamespace: source.namespace, sourceIp: pod.status?.podIP, target: parsed.target, destinationIps: dest.ips, startedAt },
+    nodes,
+  );
   return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, verdict, durationMs: Date.now() - started };
 }
 

@@ -12,6 +12,7 @@ import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
 import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { parseZtunnelLine } from '../logs/parser';
+import { runBatch } from './batch';
 import type { CommandHost } from './host';
 import type { IdentitiesModel } from './verifyIdentities';
 
@@ -76,10 +77,24 @@ export function toPodHealth(pod: V1Pod): ZtunnelPod {
   return { name: facts.name, node: facts.nodeName, ready: facts.ready, phase: facts.phase };
 }
 
-/** Every ztunnel's `/config_dump`, read in parallel; a failure is kept per pod, never thrown. */
+/** Port-forwards (or log reads) to ztunnel pods at once: one per node, and clusters have hundreds of nodes. */
+export const ZTUNNEL_CONCURRENCY = 8;
+
+/** `operation` over `items` with at most `limit` in flight, results in the items' order (operations never throw). */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, operation: (item: T) => Promise<R>): Promise<R[]> {
+  const report = await runBatch(items, (item) => operation(item), { concurrency: limit });
+  return report.outcomes.map((o) => {
+    if (o.status !== 'succeeded') throw o.status === 'failed' ? o.error : new Error('not started');
+    return o.value;
+  });
+}
+
+/** Every ztunnel's `/config_dump`, a few at a time; a failure is kept per pod, never thrown. */
 export async function readConfigDumps(client: ClusterClient, ztunnels: readonly ZtunnelPod[], now = new Date()): Promise<ZtunnelDumpResult[]> {
-  return Promise.all(
-    ztunnels.map(async (z): Promise<ZtunnelDumpResult> => {
+  return mapLimited(
+    ztunnels,
+    ZTUNNEL_CONCURRENCY,
+    async (z): Promise<ZtunnelDumpResult> => {
       try {
         const text = await httpGetViaPortForward(client, ISTIO_NAMESPACE, z.name, ZTUNNEL_ADMIN_PORT, '/config_dump', { timeoutMs: 15_000 });
         try {
@@ -90,7 +105,7 @@ export async function readConfigDumps(client: ClusterClient, ztunnels: readonly 
       } catch (error) {
         return { ztunnelPod: z.name, node: z.node, error: messageOf(error), reason: reasonOf(error) };
       }
-    }),
+    },
   );
 }
 

@@ -1,15 +1,37 @@
 // Check Ambient Health: gather, per context, what the checks in mesh/health.ts need (istio-system
 // workloads, nodes, ztunnel logs for XDS, namespaces and pods, ztunnel's workload table for stale
 // captures), evaluate, show the report, and keep the worst result for the tree's Mesh node.
-import type { ClusterClient } from '../kube/types';
+import type { ClusterClient, V1Node } from '../kube/types';
 import { namespaceFacts, podFacts } from '../mesh/dataplane';
 import { evaluateHealth, type HealthInput, type HealthReport, type NamespaceHealthInput, type ZtunnelXdsInput } from '../mesh/health';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary, type MeshSummary } from '../mesh/meshSummary';
 import { findDisagreements, mergeWorkloads } from '../mesh/ztunnelConfig';
-import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContexts, readConfigDumps, readZtunnelEntries, toPodHealth, type VerifyDeps } from './verifyDeps';
+import {
+  ZTUNNEL_CONCURRENCY,
+  contextOfArg,
+  listZtunnelPods,
+  mapLimited,
+  messageOf,
+  pickVerifyContexts,
+  readConfigDumps,
+  readZtunnelEntries,
+  toPodHealth,
+  type VerifyDeps,
+} from './verifyDeps';
 
 /** How much of each ztunnel's log the XDS check reads: enough to span several XDS pushes. */
 export const XDS_LOG_TAIL_LINES = 1000;
+
+/**
+ * Nodes the ztunnel DaemonSet is expected on: schedulable Linux nodes that are real machines (ztunnel
+ * tolerates every taint, but there is no ztunnel for Windows nodes or virtual-kubelet nodes like Fargate).
+ */
+function runsZtunnel(node: V1Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  if (node.spec?.unschedulable === true) return false;
+  if ((labels['kubernetes.io/os'] ?? 'linux') !== 'linux') return false;
+  return labels.type !== 'virtual-kubelet' && labels['eks.amazonaws.com/compute-type'] !== 'fargate';
+}
 
 async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: string }> {
   try {
@@ -50,15 +72,13 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
   if (ztunnels.value) {
     const zt = ztunnels.value;
     const [logs, dumps] = await Promise.all([
-      Promise.all(
-        zt.map(async (z): Promise<ZtunnelXdsInput> => {
-          try {
-            return { pod: z.name, node: z.node, entries: await readZtunnelEntries(client, z.name, { tailLines: XDS_LOG_TAIL_LINES }) };
-          } catch (error) {
-            return { pod: z.name, node: z.node, entries: [], error: messageOf(error) };
-          }
-        }),
-      ),
+      mapLimited(zt, ZTUNNEL_CONCURRENCY, async (z): Promise<ZtunnelXdsInput> => {
+        try {
+          return { pod: z.name, node: z.node, entries: await readZtunnelEntries(client, z.name, { tailLines: XDS_LOG_TAIL_LINES }) };
+        } catch (error) {
+          return { pod: z.name, node: z.node, entries: [], error: messageOf(error) };
+        }
+      }),
       readConfigDumps(client, zt, now),
     ]);
     xds = logs;
@@ -88,7 +108,7 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
   return {
     context,
     summary: summary.value,
-    nodes: nodes.value?.map((n) => ({ name: n.metadata?.name ?? '', schedulable: n.spec?.unschedulable !== true })),
+    nodes: nodes.value?.map((n) => ({ name: n.metadata?.name ?? '', schedulable: runsZtunnel(n) })),
     ztunnelPods: ztunnels.value,
     cniPods: cni.value?.map(toPodHealth),
     xds,
