@@ -25,7 +25,11 @@ function corpusFile(): string {
 
 /** Seconds for one pass over `lines`; `sink` keeps the work from being optimised away. */
 let sink = 0;
+/** `npm run bench` runs with --expose-gc: each pass starts without the previous pass's garbage. */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
 function pass(lines: readonly string[], work: (line: string) => number): number {
+  collect();
   const start = process.hrtime.bigint();
   for (let i = 0; i < lines.length; i++) sink += work(lines[i]!);
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -45,6 +49,7 @@ function compare(lines: readonly string[], baselineWork: (line: string) => numbe
     baselineBest = Math.min(baselineBest, baseline);
     parserBest = Math.min(parserBest, parser);
     ratios.push(baseline / parser);
+    if (process.env.BENCH_VERBOSE) console.log(`  round ${round + 1}: baseline ${(lines.length / baseline).toFixed(0)}, parser ${(lines.length / parser).toFixed(0)} lines/s, ratio ${(baseline / parser).toFixed(2)}`);
   }
   ratios.sort((a, b) => a - b);
   return {
