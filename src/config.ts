@@ -1,5 +1,6 @@
 // The one typed accessor for `ambient.*` settings. Each key here is declared in package.json
 // (`contributes.configuration`) with the same default; add a key in both places.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_COMMAND_SETTINGS } from './commands/host';
 import type { CommandSettings } from './commands/host';
@@ -8,6 +9,12 @@ import type { WorkloadKind } from './kube/types';
 export const CONFIG_SECTION = 'ambient';
 
 export interface AmbientSettings {
+  /** Kubeconfig file(s) to read instead of KUBECONFIG / ~/.kube/config: one path or a list, `~` allowed. */
+  kubeconfig: string | string[];
+  /** Folders searched for exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin) before PATH. */
+  execPluginPath: string[];
+  /** Seconds before an ordinary Kubernetes request gives up. */
+  requestTimeoutSeconds: number;
   /** Namespaces treated as system namespaces (hidden by `explorer.hideSystemNamespaces`, not counted). */
   'explorer.systemNamespaces': string[];
   'explorer.hideSystemNamespaces': boolean;
@@ -25,6 +32,9 @@ export interface AmbientSettings {
 }
 
 export const SETTING_DEFAULTS: AmbientSettings = {
+  kubeconfig: [],
+  execPluginPath: [],
+  requestTimeoutSeconds: 15,
   'explorer.systemNamespaces': ['kube-system', 'kube-public', 'kube-node-lease'],
   'explorer.hideSystemNamespaces': true,
   'explorer.showOnlyAmbient': false,
@@ -46,6 +56,22 @@ export async function updateSetting<K extends keyof AmbientSettings>(
   target: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
 ): Promise<void> {
   await vscode.workspace.getConfiguration(CONFIG_SECTION).update(key, value, target);
+}
+
+/** The `kubeconfig` setting as a list of absolute-or-relative paths, with `~` expanded. */
+export function kubeconfigPaths(): string[] {
+  const value = setting('kubeconfig');
+  return (Array.isArray(value) ? value : [value]).filter((p) => typeof p === 'string' && p.trim() !== '').map(expandHome);
+}
+
+/** The `execPluginPath` setting with `~` expanded. */
+export function execPluginPath(): string[] {
+  return setting('execPluginPath').filter((p) => typeof p === 'string' && p.trim() !== '').map(expandHome);
+}
+
+function expandHome(path: string): string {
+  const trimmed = path.trim();
+  return trimmed === '~' || trimmed.startsWith('~/') ? homedir() + trimmed.slice(1) : trimmed;
 }
 
 /** Calls `listener` when any of `keys` changes. */

@@ -4,7 +4,7 @@ import { registerLogCommands } from './commands/logs';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
 import { registerVerifyCommands } from './commands/verifyRegister';
 import { createVscodeHost } from './commands/vscodeHost';
-import { commandSettings, onDidChangeSetting, setting } from './config';
+import { commandSettings, execPluginPath, kubeconfigPaths, onDidChangeSetting, setting } from './config';
 import { createKubeClients } from './kube/kubeClients';
 import { kubeLogger, logDisposable, logger, showLog } from './log';
 import { HealthResults } from './mesh/health';
@@ -32,8 +32,18 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   const log = logger('extension');
   log.info(`activating ${context.extension.id} ${context.extension.packageJSON.version}`);
 
-  const kube = createKubeClients({ logger: kubeLogger });
-  context.subscriptions.push(kube);
+  const kube = createKubeClients({
+    logger: kubeLogger,
+    kubeconfigPaths: kubeconfigPaths(),
+    execPluginPath: execPluginPath(),
+    requestTimeoutMs: setting('requestTimeoutSeconds') * 1000,
+  });
+  context.subscriptions.push(
+    kube,
+    onDidChangeSetting(['kubeconfig'], () => kube.setKubeconfigPaths(kubeconfigPaths())),
+    // Clients keep the options they were built with; these apply to the next window.
+    onDidChangeSetting(['execPluginPath', 'requestTimeoutSeconds'], () => void offerWindowReload()),
+  );
 
   const explorerLog = logger('explorer');
   const model = new MeshModel(kube, {
@@ -91,6 +101,12 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs') }));
 
   return { model, clusters, clustersView, decorations, statusBar, health };
+}
+
+async function offerWindowReload(): Promise<void> {
+  const reload = 'Reload Window';
+  const choice = await vscode.window.showInformationMessage('Ambient Mesh applies this Kubernetes setting after a window reload.', reload);
+  if (choice === reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
 }
 
 export function deactivate(): void {

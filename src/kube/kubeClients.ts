@@ -43,7 +43,7 @@ class KubeconfigClients implements KubeClients {
   private readonly logger: KubeLogger;
   private disposed = false;
 
-  constructor(private readonly options: KubeClientsOptions) {
+  constructor(private options: KubeClientsOptions) {
     this.logger = options.logger ?? silentLogger;
     this.loaded = this.read();
     if (options.watchFiles !== false) {
@@ -92,6 +92,12 @@ class KubeconfigClients implements KubeClients {
         this.logger.error('kubeconfig', `a change listener threw: ${(error as Error)?.name ?? 'error'}`);
       }
     }
+  }
+
+  setKubeconfigPaths(paths: readonly string[]): void {
+    this.options = { ...this.options, kubeconfigPaths: paths };
+    // reload() keeps the clients of contexts that resolve to the same cluster and user in the new files.
+    this.reload();
   }
 
   onDidChange(listener: (state: KubeconfigState) => void): { dispose(): void } {

@@ -172,6 +172,8 @@ export interface KubeClients {
   client(context: string): ClusterClient;
   /** Re-read the kubeconfig files (they are also watched). */
   reload(): void;
+  /** Read these files instead (the `ambient.kubeconfig` setting); empty: KUBECONFIG, else ~/.kube/config. */
+  setKubeconfigPaths(paths: readonly string[]): void;
   onDidChange(listener: (state: KubeconfigState) => void): { dispose(): void };
   dispose(): void;
 }

@@ -210,6 +210,31 @@ describe('KubeClients', () => {
     }
   });
 
+  it('switches to the files of the ambient.kubeconfig setting when it changes, keeping clients of unchanged contexts', () => {
+    const dir = tempDir();
+    const shared = { clusters: { c: 'https://shared:6443' }, users: { u: 't' } };
+    const first = write(dir, 'first', yamlFor({ ...shared, contexts: { lab: ['c', 'u'] }, current: 'lab' }));
+    const second = write(dir, 'second', yamlFor({ ...shared, contexts: { lab: ['c', 'u'], prod: ['c', 'u'] }, current: 'prod' }));
+    const clients = createKubeClients({ env: { KUBECONFIG: first }, homeDir: dir, watchFiles: false });
+    try {
+      const lab = clients.client('lab');
+      let changes = 0;
+      clients.onDidChange(() => changes++);
+
+      clients.setKubeconfigPaths([second]);
+      assert.deepEqual(clients.state().files, [second]);
+      assert.deepEqual(clients.state().contexts.map((c) => c.name), ['lab', 'prod']);
+      assert.equal(clients.state().currentContext, 'prod');
+      assert.equal(changes, 1);
+      assert.equal(clients.client('lab'), lab, 'same cluster and user: the client and its watches go on');
+
+      clients.setKubeconfigPaths([]);
+      assert.deepEqual(clients.state().files, [first], 'an empty setting falls back to KUBECONFIG');
+    } finally {
+      clients.dispose();
+    }
+  });
+
   it('notices a kubeconfig that appears after start', async () => {
     const home = tempDir();
     const clients = createKubeClients({ env: {}, homeDir: home, reloadDebounceMs: 50 });
