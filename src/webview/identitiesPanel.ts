@@ -6,13 +6,22 @@ import type { VerifyViews } from '../commands/verifyDeps';
 import type { IdentitiesModel } from '../commands/verifyIdentities';
 import type { ConnectivityResult } from '../mesh/connectivity';
 import type { HealthReport } from '../mesh/health';
-import { verifyHtml } from './identitiesHtml';
 import type { FromVerifyWebview, ToVerifyWebview, VerifyPanelKind } from './identitiesProtocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+import type { WebviewPage } from './webviewHtml';
 
 const TITLES: Record<VerifyPanelKind, string> = {
   identities: 'Workload Identities',
   connectivity: 'Connectivity',
   health: 'Ambient Health',
+};
+
+/** One app serves the three kinds: it renders whatever message it is sent. */
+const VERIFY_PAGE: WebviewPage = {
+  title: 'Ambient Mesh',
+  stylesheet: 'identities.css',
+  script: 'identities.js',
+  body: '<main id="root"><p class="muted">Loading…</p></main>',
 };
 
 interface OpenPanel {
@@ -50,14 +59,13 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
     let open = this.panels.get(kind);
     if (!open) {
       const panel = vscode.window.createWebviewPanel(`ambient.${kind}`, title, vscode.ViewColumn.Active, {
-        enableScripts: true,
+        ...webviewOptions(this.extensionUri),
         retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
       });
       const created: OpenPanel = { panel, ready: false };
       open = created;
       this.panels.set(kind, created);
-      panel.webview.html = verifyHtml(panel.webview, this.extensionUri, kind);
+      panel.webview.html = webviewHtml(panel.webview, this.extensionUri, VERIFY_PAGE);
       panel.onDidDispose(() => this.panels.delete(kind));
       panel.webview.onDidReceiveMessage((m: FromVerifyWebview) => void this.receive(kind, created, m));
     } else {

@@ -1,13 +1,14 @@
 // The ztunnel log view, extension side: one webview panel per session (clusters or a file), the session
 // streaming rows over typed messages once the app says `ready` (and again, whole, after the panel was
 // hidden and its webview reloaded), and a serializer that reopens the panel after a window reload.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { KubeClients } from '../kube/types';
 import { LogSession } from '../logs/logSession';
 import type { PodStreamStatus } from '../logs/ztunnelFollower';
 import { isFromLogView } from '../shared/logProtocol';
 import type { FromLogView, LogRow, LogSource, LogViewState, ToLogView } from '../shared/logProtocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+import type { WebviewPage } from './webviewHtml';
 
 export const LOG_VIEW_TYPE = 'ambient.ztunnelLogs';
 
@@ -47,26 +48,12 @@ function titleOf(source: LogSource): string {
   return source.namespace ? `ztunnel Logs: ${source.namespace} (${clusters})` : `ztunnel Logs: ${clusters}`;
 }
 
-export function logViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-  // Scripts only with this nonce; the toolkit's web components set style attributes, so styles may be inline.
-  const csp = ["default-src 'none'", `style-src ${webview.cspSource} 'unsafe-inline'`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('media', 'logView.css')}">
-<title>ztunnel Logs</title>
-</head>
-<body>
-<div id="app" class="app"><p class="muted">Loading…</p></div>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'logView.js')}"></script>
-</body>
-</html>`;
-}
+const LOG_VIEW_PAGE: WebviewPage = {
+  title: 'ztunnel Logs',
+  stylesheet: 'logView.css',
+  script: 'logView.js',
+  body: '<div id="app" class="app"><p class="muted">Loading…</p></div>',
+};
 
 export class LogPanel implements vscode.Disposable {
   /** Open panels (tests reach them through the command's return value or here). */
@@ -100,11 +87,9 @@ export class LogPanel implements vscode.Disposable {
       },
     });
     panel.title = titleOf(source);
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
-    };
-    panel.webview.html = logViewHtml(panel.webview, deps.extensionUri);
+    // Also for a revived panel: its saved options may name an older extension folder.
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, LOG_VIEW_PAGE);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => {
         if (isFromLogView(message)) void this.receive(message);
@@ -117,9 +102,8 @@ export class LogPanel implements vscode.Disposable {
 
   static create(deps: LogPanelDeps, source: LogSource): LogPanel {
     const panel = vscode.window.createWebviewPanel(LOG_VIEW_TYPE, titleOf(source), vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(deps.extensionUri),
       retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
     });
     return new LogPanel(deps, panel, source);
   }
@@ -278,10 +262,3 @@ export function registerLogPanelSerializer(deps: LogPanelDeps): vscode.Disposabl
     },
   });
 }
-
-/** Used by `registerLogCommands` to make a session for a source. */
-export function openLogPanel(deps: LogPanelDeps, source: LogSource): LogPanel {
-  return LogPanel.create(deps, source);
-}
-
-export type { PodStreamStatus };
