@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { DEFAULT_COMMAND_SETTINGS } from './commands/host';
 import type { CommandSettings } from './commands/host';
 import type { WorkloadKind } from './kube/types';
+import { DEFAULT_LOG_SETTINGS } from './webview/logPanel';
+import type { LogSettings } from './webview/logPanel';
 
 export const CONFIG_SECTION = 'ambient';
 
@@ -29,6 +31,12 @@ export interface AmbientSettings {
   'restart.kinds': WorkloadKind[];
   'restart.rolloutTimeoutSeconds': number;
   'restart.confirm': boolean;
+  /** Lines of history from each ztunnel pod when a log view opens. */
+  'logs.tailLines': number;
+  /** Newest entries a log view keeps. */
+  'logs.maxEntries': number;
+  'logs.ztunnelNamespace': string;
+  'logs.ztunnelSelector': string;
 }
 
 export const SETTING_DEFAULTS: AmbientSettings = {
@@ -44,6 +52,10 @@ export const SETTING_DEFAULTS: AmbientSettings = {
   'restart.kinds': [...DEFAULT_COMMAND_SETTINGS.restartKinds],
   'restart.rolloutTimeoutSeconds': DEFAULT_COMMAND_SETTINGS.rolloutTimeoutSeconds,
   'restart.confirm': DEFAULT_COMMAND_SETTINGS.confirmRestart,
+  'logs.tailLines': DEFAULT_LOG_SETTINGS.tailLines,
+  'logs.maxEntries': DEFAULT_LOG_SETTINGS.maxEntries,
+  'logs.ztunnelNamespace': DEFAULT_LOG_SETTINGS.namespace,
+  'logs.ztunnelSelector': DEFAULT_LOG_SETTINGS.labelSelector,
 };
 
 export function setting<K extends keyof AmbientSettings>(key: K): AmbientSettings[K] {
@@ -89,5 +101,17 @@ export function commandSettings(): CommandSettings {
     restartKinds: setting('restart.kinds'),
     rolloutTimeoutSeconds: setting('restart.rolloutTimeoutSeconds'),
     confirmRestart: setting('restart.confirm'),
+  };
+}
+
+/** The ztunnel log view's settings, read fresh for every view and every cluster it follows. */
+export function logSettings(): LogSettings {
+  return {
+    namespace: setting('logs.ztunnelNamespace'),
+    labelSelector: setting('logs.ztunnelSelector'),
+    container: DEFAULT_LOG_SETTINGS.container,
+    // The minimums package.json declares: the settings editor warns, but a hand-edited value gets through.
+    tailLines: Math.max(0, setting('logs.tailLines')),
+    maxEntries: Math.max(1000, setting('logs.maxEntries')),
   };
 }

@@ -4,7 +4,7 @@ import { registerLogCommands } from './commands/logs';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
 import { registerVerifyCommands } from './commands/verifyRegister';
 import { createVscodeHost } from './commands/vscodeHost';
-import { commandSettings, execPluginPath, kubeconfigPaths, onDidChangeSetting, setting } from './config';
+import { commandSettings, execPluginPath, kubeconfigPaths, logSettings, onDidChangeSetting, setting } from './config';
 import { createKubeClients } from './kube/kubeClients';
 import { kubeLogger, logDisposable, logger, showLog } from './log';
 import { HealthResults } from './mesh/health';
@@ -98,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   );
 
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
-  context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs') }));
+  context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings }));
 
   return { model, clusters, clustersView, decorations, statusBar, health };
 }

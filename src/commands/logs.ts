@@ -2,34 +2,13 @@
 // namespace node: the same, pre-filtered to that namespace; the palette: pick a context) and Open ztunnel
 // Log File… (the same view over a saved `kubectl logs` file).
 import * as vscode from 'vscode';
-import type { KubeClients } from '../kube/types';
-import { DEFAULT_LOG_SETTINGS, LogPanel, registerLogPanelSerializer } from '../webview/logPanel';
-import type { LogSettings } from '../webview/logPanel';
+import { LogPanel, registerLogPanelSerializer } from '../webview/logPanel';
+import type { LogPanelDeps } from '../webview/logPanel';
 
 export const LOG_COMMANDS = {
   show: 'ambient.logs.show',
   openFile: 'ambient.logs.openFile',
 } as const;
-
-export interface LogCommandDeps {
-  readonly kube: Pick<KubeClients, 'state' | 'client'>;
-  readonly extensionUri: vscode.Uri;
-  readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
-  /** The `ambient.logs.*` settings; read from the configuration when not given. */
-  readonly settings?: () => LogSettings;
-}
-
-/** `ambient.logs.*` as declared in package.json (same defaults as DEFAULT_LOG_SETTINGS). */
-export function readLogSettings(): LogSettings {
-  const config = vscode.workspace.getConfiguration('ambient.logs');
-  return {
-    namespace: config.get<string>('ztunnelNamespace', DEFAULT_LOG_SETTINGS.namespace),
-    labelSelector: config.get<string>('ztunnelSelector', DEFAULT_LOG_SETTINGS.labelSelector),
-    container: DEFAULT_LOG_SETTINGS.container,
-    tailLines: Math.max(0, config.get<number>('tailLines', DEFAULT_LOG_SETTINGS.tailLines)),
-    maxEntries: Math.max(1000, config.get<number>('maxEntries', DEFAULT_LOG_SETTINGS.maxEntries)),
-  };
-}
 
 /** What a tree node passes: a context node has `context`; a namespace node also has `name` (and a `namespace…` contextValue). */
 interface NodeArgument {
@@ -54,9 +33,7 @@ export function showLogsTarget(argument: unknown): ShowLogsTarget | undefined {
   return isNamespaceNode && typeof node.name === 'string' ? { context: node.context, namespace: node.name } : { context: node.context };
 }
 
-export function registerLogCommands(deps: LogCommandDeps): vscode.Disposable[] {
-  const panelDeps = { kube: deps.kube, extensionUri: deps.extensionUri, log: deps.log, settings: deps.settings ?? readLogSettings };
-
+export function registerLogCommands(deps: LogPanelDeps): vscode.Disposable[] {
   const show = async (argument?: unknown): Promise<LogPanel | undefined> => {
     let target = showLogsTarget(argument);
     if (!target) {
@@ -72,7 +49,7 @@ export function registerLogCommands(deps: LogCommandDeps): vscode.Disposable[] {
       if (!picked) return undefined;
       target = { context: picked.label };
     }
-    return LogPanel.create(panelDeps, { kind: 'cluster', contexts: [target.context], namespace: target.namespace });
+    return LogPanel.create(deps, { kind: 'cluster', contexts: [target.context], namespace: target.namespace });
   };
 
   const openFile = async (argument?: unknown): Promise<LogPanel | undefined> => {
@@ -86,13 +63,13 @@ export function registerLogCommands(deps: LogCommandDeps): vscode.Disposable[] {
       uri = picked?.[0];
     }
     if (!uri) return undefined;
-    return LogPanel.create(panelDeps, { kind: 'file', path: uri.fsPath });
+    return LogPanel.create(deps, { kind: 'file', path: uri.fsPath });
   };
 
   return [
     vscode.commands.registerCommand(LOG_COMMANDS.show, show),
     vscode.commands.registerCommand(LOG_COMMANDS.openFile, openFile),
-    registerLogPanelSerializer(panelDeps),
+    registerLogPanelSerializer(deps),
     { dispose: () => [...LogPanel.open].forEach((panel) => panel.dispose()) },
   ];
 }
