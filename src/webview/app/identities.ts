@@ -34,14 +34,10 @@ const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
 const ALL = '';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
-  for (const child of children) element.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  return element;
-}
-
-function custom(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+/** An element with attributes and children; strings become text nodes. Toolkit tags (`vscode-…`) are plain HTMLElements. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+function el(tag: string, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElement;
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
   for (const child of children) element.append(typeof child === 'string' ? document.createTextNode(child) : child);
@@ -55,7 +51,7 @@ interface Column {
 
 /** A toolkit data grid; cells are text (the grid's default cell template binds text, not HTML). */
 function grid(columns: readonly Column[], rows: readonly Record<string, string>[], label: string): HTMLElement {
-  const g = custom('vscode-data-grid', { 'aria-label': label, 'generate-header': 'sticky' }) as HTMLElement & {
+  const g = el('vscode-data-grid', { 'aria-label': label, 'generate-header': 'sticky' }) as HTMLElement & {
     rowsData: unknown[];
     columnDefinitions: unknown[];
     gridTemplateColumns: string;
@@ -100,9 +96,9 @@ function renderIdentities(model: IdentitiesModel): void {
   // Some ztunnels unreadable while others answered: name them (in the fallback, its banner says why).
   if (model.source === 'ztunnel') for (const u of model.unreadable) header.append(el('p', { class: 'banner warn' }, `ztunnel ${u.pod} could not be read: ${u.error}`));
 
-  const dropdown = custom('vscode-dropdown', { id: 'namespace-filter', 'aria-label': 'Namespace' }) as HTMLElement & { value: string };
-  dropdown.append(custom('vscode-option', { value: ALL }, 'All namespaces'));
-  for (const ns of model.namespaces) dropdown.append(custom('vscode-option', { value: ns }, ns));
+  const dropdown = el('vscode-dropdown', { id: 'namespace-filter', 'aria-label': 'Namespace' }) as HTMLElement & { value: string };
+  dropdown.append(el('vscode-option', { value: ALL }, 'All namespaces'));
+  for (const ns of model.namespaces) dropdown.append(el('vscode-option', { value: ns }, ns));
   const toolbar = el('div', { class: 'toolbar' }, el('label', { for: 'namespace-filter' }, 'Namespace'), dropdown, refreshButton());
 
   const body = el('div', {});
@@ -222,7 +218,7 @@ function namespaceOfIdentity(identity: string): string {
 }
 
 function refreshButton(label = 'Refresh'): HTMLElement {
-  const button = custom('vscode-button', { appearance: 'secondary' }, label);
+  const button = el('vscode-button', { appearance: 'secondary' }, label);
   button.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   return button;
 }
@@ -289,7 +285,7 @@ function renderHealth(reports: readonly HealthReport[], running: boolean): void 
       }
       for (const fix of check.fixes) {
         // While a fix or a re-check runs, the buttons of the report being replaced do nothing.
-        const button = custom('vscode-button', running ? { disabled: '' } : {}, fix.title);
+        const button = el('vscode-button', running ? { disabled: '' } : {}, fix.title);
         button.addEventListener('click', () => vscode.postMessage({ type: 'runFix', fix }));
         item.append(button);
       }
