@@ -162,16 +162,23 @@ export async function pickNamespaceNames(deps: CommandDeps, contexts: readonly s
   return picked && picked.length > 0 ? picked : undefined;
 }
 
-export async function pickWorkload(deps: CommandDeps, title: string): Promise<WorkloadRef | undefined> {
+/** One namespace of one context (the context picked first), for the commands that then pick inside it. */
+async function pickNamespace(deps: CommandDeps, title: string): Promise<NamespaceRef | undefined> {
   const context = await pickContext(deps, title);
   if (!context) return undefined;
-  const client = deps.kube.client(context);
-  const namespaces = await client.listNamespaces();
+  const namespaces = await deps.kube.client(context).listNamespaces();
   const namespace = await deps.host.pickOne(
     namespaces.map((ns) => ({ label: ns.metadata?.name ?? '', value: ns.metadata?.name ?? '' })).sort((a, b) => a.label.localeCompare(b.label)),
     { title, placeHolder: `Namespace in ${context}` },
   );
-  if (!namespace) return undefined;
+  return namespace ? { context, namespace } : undefined;
+}
+
+export async function pickWorkload(deps: CommandDeps, title: string): Promise<WorkloadRef | undefined> {
+  const picked = await pickNamespace(deps, title);
+  if (!picked) return undefined;
+  const { context, namespace } = picked;
+  const client = deps.kube.client(context);
   const [deployments, statefulSets, daemonSets] = await Promise.all([
     client.listDeployments(namespace),
     client.listStatefulSets(namespace),
@@ -190,16 +197,10 @@ export async function pickWorkload(deps: CommandDeps, title: string): Promise<Wo
 }
 
 export async function pickPod(deps: CommandDeps, title: string): Promise<PodRef | undefined> {
-  const context = await pickContext(deps, title);
-  if (!context) return undefined;
-  const client = deps.kube.client(context);
-  const namespaces = await client.listNamespaces();
-  const namespace = await deps.host.pickOne(
-    namespaces.map((ns) => ({ label: ns.metadata?.name ?? '', value: ns.metadata?.name ?? '' })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title, placeHolder: `Namespace in ${context}` },
-  );
-  if (!namespace) return undefined;
-  const pods = await client.listPods(namespace);
+  const picked = await pickNamespace(deps, title);
+  if (!picked) return undefined;
+  const { context, namespace } = picked;
+  const pods = await deps.kube.client(context).listPods(namespace);
   if (pods.length === 0) {
     void deps.host.showMessage('info', `No pods in ${namespace} (${context}).`, {});
     return undefined;

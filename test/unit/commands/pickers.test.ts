@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickNamespaceNames, refsFromArgs } from '../../../src/commands/pickers';
+import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from '../../../src/commands/pickers';
 import { fixture } from './fakes';
 
 describe('targets from tree nodes', () => {
@@ -66,5 +66,30 @@ describe('palette picks', () => {
     f.host.pickManyAnswers.push((items) => items.map((i) => i.value));
     const names = await pickNamespaceNames(f.deps, ['cluster-1', 'cluster-2'], 'Enroll');
     assert.deepEqual(names, ['accounts', 'finance']);
+  });
+
+  it('a pod or workload from the palette: context, then a namespace of it, then what is in that namespace', async () => {
+    const f = fixture();
+    f.clusters.get('cluster-2')!.addNamespace('finance').addNamespace('accounts').addPod('finance', 'curl-1').addWorkload('StatefulSet', 'finance', 'ledger');
+    f.host.pickOneAnswers.push('cluster-2', 'finance', { context: 'cluster-2', namespace: 'finance', pod: 'curl-1' });
+    assert.deepEqual(await pickPod(f.deps, 'Copy SPIFFE ID'), { context: 'cluster-2', namespace: 'finance', pod: 'curl-1' });
+    assert.deepEqual(
+      f.host.picks.map((p) => p.labels),
+      [['cluster-1', 'cluster-2'], ['accounts', 'finance'], ['curl-1']],
+    );
+
+    f.host.picks.length = 0;
+    f.host.pickOneAnswers.push('cluster-2', 'finance', 'ledger');
+    await pickWorkload(f.deps, 'Restart Workload');
+    assert.deepEqual(f.host.picks.at(-1), { title: 'Restart Workload', labels: ['ledger'] });
+  });
+
+  it('a namespace with no pods says so instead of offering an empty pick', async () => {
+    const f = fixture();
+    f.clusters.get('cluster-1')!.addNamespace('finance');
+    f.host.pickOneAnswers.push('cluster-1', 'finance');
+    assert.equal(await pickPod(f.deps, 'Copy SPIFFE ID'), undefined);
+    assert.equal(f.host.picks.length, 2);
+    assert.deepEqual(f.host.messages.map((m) => m.message), ['No pods in finance (cluster-1).']);
   });
 });
