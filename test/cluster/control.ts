@@ -14,6 +14,8 @@
 //   GET  /state?cluster=      {resourceVersion, oldestResumableVersion, counts: {resource: n}}.
 //   POST /ztunnel-log?cluster=&node=   body {"level","target","message","fields"}: append one line to the
 //                             node's ztunnel (for parser/classifier tests that need a specific line).
+//   POST /ztunnel-rate?cluster=   body {"linesPerSecond": N}: background lines per second per ztunnel pod
+//                             from now on (0 stops them; benchmarks raise it for a measured window).
 //   POST /ztunnel-fault?cluster=&node=  body with any of:
 //                             {"ready": false|true}   the node's ztunnel pod turns NotReady (Ready and
 //                                                     ContainersReady False) / Ready again;
@@ -112,6 +114,14 @@ export class ControlServer {
           const text = formatZtunnelLine(line.level ?? 'info', line.target ?? 'access', line.message ?? '', line.fields ?? '');
           s.logs.container('istio-system', z.podName, z.podUid, ztunnelContainer).append(text);
           return json(200, { pod: z.podName, line: text });
+        }
+        case 'POST /ztunnel-rate': {
+          const s = sim(cluster ?? 'cluster-1');
+          const { linesPerSecond } = JSON.parse(body || '{}') as { linesPerSecond?: number };
+          if (!s) return json(404, { error: `unknown cluster ${cluster}` });
+          if (typeof linesPerSecond !== 'number' || !(linesPerSecond >= 0)) return json(400, { error: 'linesPerSecond must be a number >= 0' });
+          s.ztunnel.logRate = linesPerSecond;
+          return json(200, { cluster: s.name, linesPerSecond });
         }
         case 'POST /ztunnel-fault': {
           const s = sim(cluster ?? 'cluster-1');
