@@ -138,9 +138,11 @@ export class Workbench {
   }
 }
 
-/** Starts code-server (extension installed, KUBECONFIG = test cluster) and chromium, opens the workbench. */
-export async function startWorkbench(name: string): Promise<Workbench> {
-  const env = e2eEnvironment();
+/**
+ * Starts code-server (extension installed, KUBECONFIG = test cluster) and chromium, opens the workbench.
+ * `env` defaults to what test/e2e/run.ts hands over; a benchmark that prepares its own passes it.
+ */
+export async function startWorkbench(name: string, env: E2eEnvironment = e2eEnvironment()): Promise<Workbench> {
   const dataDir = join(env.runDir, name);
   rmSync(dataDir, { recursive: true, force: true });
   const workspace = join(dataDir, 'workspace');
