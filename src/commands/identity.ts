@@ -1,27 +1,23 @@
 // Copy SPIFFE ID: the identity ztunnel presents for a pod, `spiffe://<trust domain>/ns/<ns>/sa/<sa>`,
 // with the trust domain from meshConfig (the `istio` ConfigMap), cluster.local when it is not set there.
-import { errorReason } from './rbacHint';
+import type { KubeClients } from '../kube/types';
+import { DEFAULT_TRUST_DOMAIN, spiffeId, trustDomainFromMeshConfig } from '../mesh/identity';
+import { ISTIO_NAMESPACE, MESH_CONFIG_MAP } from '../mesh/meshSummary';
 import type { CommandDeps } from './host';
 import type { PodRef } from './pickers';
-import { DEFAULT_TRUST_DOMAIN, spiffeId, trustDomainFromMeshConfig } from '../mesh/identity';
+import { errorReason } from './rbacHint';
 
-/** Where the trust domain came from, so the message can say when it is the default. */
-export interface TrustDomain {
-  readonly value: string;
-  readonly source: 'meshConfig' | 'default';
-}
-
-export async function readTrustDomain(deps: CommandDeps, context: string): Promise<TrustDomain> {
+/** The trust domain of a cluster (Copy SPIFFE ID and the verify panels' fallback identities). */
+export async function readTrustDomain(kube: Pick<KubeClients, 'client'>, context: string, log?: { warn(message: string): void }): Promise<string> {
   try {
-    const configMap = await deps.kube.client(context).readConfigMap('istio-system', 'istio');
-    const configured = trustDomainFromMeshConfig(configMap.data?.mesh);
-    return configured ? { value: configured, source: 'meshConfig' } : { value: DEFAULT_TRUST_DOMAIN, source: 'default' };
+    const configMap = await kube.client(context).readConfigMap(ISTIO_NAMESPACE, MESH_CONFIG_MAP);
+    return trustDomainFromMeshConfig(configMap.data?.mesh) ?? DEFAULT_TRUST_DOMAIN;
   } catch (error) {
     // No Istio ConfigMap (or not allowed to read it): Istio's own default applies.
-    if (errorReason(error) !== 'not-found') {
-      deps.log.warn(`Could not read istio-system/istio in ${context} for the trust domain: ${error instanceof Error ? error.message : String(error)}`);
+    if (log && errorReason(error) !== 'not-found') {
+      log.warn(`Could not read ${ISTIO_NAMESPACE}/${MESH_CONFIG_MAP} in ${context} for the trust domain: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return { value: DEFAULT_TRUST_DOMAIN, source: 'default' };
+    return DEFAULT_TRUST_DOMAIN;
   }
 }
 
@@ -33,8 +29,8 @@ export async function podSpiffeId(deps: CommandDeps, ref: PodRef, serviceAccount
     if (!pod) throw new Error(`Pod "${ref.pod}" no longer exists in namespace "${ref.namespace}" (context ${ref.context}).`);
     account = pod.spec?.serviceAccountName ?? pod.spec?.serviceAccount ?? 'default';
   }
-  const trustDomain = await readTrustDomain(deps, ref.context);
-  return spiffeId(trustDomain.value, ref.namespace, account);
+  const trustDomain = await readTrustDomain(deps.kube, ref.context, deps.log);
+  return spiffeId(trustDomain, ref.namespace, account);
 }
 
 export async function copyPodIdentity(deps: CommandDeps, ref: PodRef, serviceAccount?: string): Promise<string | undefined> {

@@ -7,7 +7,6 @@ import { httpGetViaPortForward } from '../kube/portForward';
 import type { ConnectivityResult } from '../mesh/connectivity';
 import { podFacts } from '../mesh/dataplane';
 import type { HealthReport, HealthResults } from '../mesh/health';
-import { DEFAULT_TRUST_DOMAIN, trustDomainFromMeshConfig } from '../mesh/identity';
 import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
 import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
@@ -141,15 +140,6 @@ export function readLog(
 export async function readZtunnelEntries(client: ClusterClient, pod: string, options: { sinceTime?: string; tailLines?: number }): Promise<ZtunnelLogEntry[]> {
   const lines = await readLog(client, ISTIO_NAMESPACE, pod, ZTUNNEL_CONTAINER, options);
   return lines.map(parseZtunnelLine);
-}
-
-export async function readTrustDomain(client: ClusterClient): Promise<string> {
-  try {
-    const configMap = await client.readConfigMap(ISTIO_NAMESPACE, 'istio');
-    return trustDomainFromMeshConfig(configMap.data?.mesh) ?? DEFAULT_TRUST_DOMAIN;
-  } catch {
-    return DEFAULT_TRUST_DOMAIN;
-  }
 }
 
 /** Contexts for a command: the node's, given ones, or picked (several when the kubeconfig has several). */

@@ -15,7 +15,8 @@ import {
   type ZtunnelDumpResult,
   type ZtunnelWorkloadRow,
 } from '../mesh/ztunnelConfig';
-import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContext, readConfigDumps, readTrustDomain, type VerifyDeps } from './verifyDeps';
+import { readTrustDomain } from './identity';
+import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContext, readConfigDumps, type VerifyDeps } from './verifyDeps';
 
 export type IdentitySource = 'ztunnel' | 'service-accounts';
 
@@ -68,7 +69,7 @@ export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, c
         : forbidden
           ? `Port-forward to ztunnel's admin port is forbidden for your user on ${context}: these identities are derived from service accounts, not read from ztunnel.`
           : `No ztunnel config dump could be read on ${context}: these identities are derived from service accounts, not read from ztunnel.`;
-    const trustDomain = await readTrustDomain(client);
+    const trustDomain = await readTrustDomain(deps.kube, context);
     return {
       dumps,
       model: { ...base, source: 'service-accounts', fallbackReason, workloads: [], certificates: [], derived: identitiesFromServiceAccounts(pods, trustDomain), disagreements: [] },

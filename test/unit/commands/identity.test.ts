@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyPodIdentity } from '../../../src/commands/identity';
-import { fixture } from './fakes';
+import { FakeKubeError, fixture } from './fakes';
 
 describe('Copy SPIFFE ID', () => {
   it('copies spiffe://<trust domain>/ns/<ns>/sa/<service account> with the meshConfig trust domain', async () => {
@@ -19,6 +19,17 @@ describe('Copy SPIFFE ID', () => {
     const f = fixture(['cluster-1']);
     const id = await copyPodIdentity(f.deps, { context: 'cluster-1', namespace: 'accounts', pod: 'x' }, 'accounts-sa');
     assert.equal(id, 'spiffe://cluster.local/ns/accounts/sa/accounts-sa');
+    assert.deepEqual(f.log.lines, [], 'no Istio ConfigMap is normal, not a warning');
+  });
+
+  it('falls back to cluster.local when the ConfigMap may not be read, and the log says why', async () => {
+    const f = fixture(['cluster-1']);
+    f.clusters.get('cluster-1')!.readConfigMap = async () => {
+      throw new FakeKubeError('forbidden', 'cluster-1: user "dev" is not allowed to get configmaps in the namespace "istio-system".');
+    };
+    const id = await copyPodIdentity(f.deps, { context: 'cluster-1', namespace: 'accounts', pod: 'x' }, 'accounts-sa');
+    assert.equal(id, 'spiffe://cluster.local/ns/accounts/sa/accounts-sa');
+    assert.match(f.log.text(), /^warn Could not read istio-system\/istio in cluster-1 for the trust domain: .*not allowed to get configmaps/m);
   });
 
   it('says so when the pod is gone, copying nothing', async () => {
