@@ -73,15 +73,17 @@ export function refsFromArgs<R>(args: readonly unknown[], convert: (value: unkno
   return candidates.map(convert).filter((r): r is R => r !== undefined);
 }
 
-export async function pickContext(deps: CommandDeps, title: string): Promise<string | undefined> {
+/** One context: the only one, or picked (current first). The namespace and verify commands share it. */
+export async function pickContext(deps: Pick<CommandDeps, 'kube' | 'host'>, title: string): Promise<string | undefined> {
   const state = deps.kube.state();
   if (state.contexts.length === 0) {
     void deps.host.showMessage('error', state.problem?.message ?? 'No kube contexts found in the kubeconfig.', {});
     return undefined;
   }
   if (state.contexts.length === 1) return state.contexts[0].name;
-  const items = state.contexts.map((c): PickItem<string> => ({ label: c.name, description: c.isCurrent ? 'current' : c.cluster, value: c.name }));
-  items.sort((a, b) => Number(b.description === 'current') - Number(a.description === 'current'));
+  const items = [...state.contexts]
+    .sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent))
+    .map((c): PickItem<string> => ({ label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`, value: c.name }));
   return deps.host.pickOne(items, { title, placeHolder: 'Kube context' });
 }
 

@@ -162,20 +162,6 @@ export async function pickVerifyContexts(deps: VerifyDeps, title: string, presel
   return picked && picked.length > 0 ? picked : undefined;
 }
 
-/** One context: the only one, or picked (current first). */
-export async function pickVerifyContext(deps: VerifyDeps, title: string): Promise<string | undefined> {
-  const state = deps.kube.state();
-  if (state.contexts.length === 0) {
-    void deps.host.showMessage('error', state.problem?.message ?? 'No kube contexts found in the kubeconfig.', {});
-    return undefined;
-  }
-  if (state.contexts.length === 1) return state.contexts[0].name;
-  const items = [...state.contexts]
-    .sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent))
-    .map((c) => ({ label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`, value: c.name }));
-  return deps.host.pickOne(items, { title, placeHolder: 'Kube context' });
-}
-
 /** `{ context }`/`{ contextName }` of a tree node or a plain object. */
 export function contextOfArg(value: unknown): string | undefined {
   if (!value || typeof value !== 'object') return undefined;

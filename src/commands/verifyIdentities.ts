@@ -16,7 +16,8 @@ import {
   type ZtunnelWorkloadRow,
 } from '../mesh/ztunnelConfig';
 import { readTrustDomain } from './identity';
-import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContext, readConfigDumps, type VerifyDeps } from './verifyDeps';
+import { pickContext } from './pickers';
+import { contextOfArg, listZtunnelPods, messageOf, readConfigDumps, type VerifyDeps } from './verifyDeps';
 
 export type IdentitySource = 'ztunnel' | 'service-accounts';
 
@@ -87,7 +88,7 @@ export async function showWorkloadIdentities(deps: VerifyDeps, arg?: unknown): P
   const namespaceArg = (arg as { namespace?: unknown; namespaceName?: unknown } | undefined)?.namespace ?? (arg as { namespaceName?: unknown } | undefined)?.namespaceName;
   const namespace = typeof namespaceArg === 'string' && namespaceArg !== '' ? namespaceArg : undefined;
   if (!context) {
-    const picked = await pickVerifyContext(deps, 'Show Workload Identities');
+    const picked = await pickContext(deps, 'Show Workload Identities');
     if (!picked) return undefined;
     context = picked;
   }
