@@ -7,7 +7,7 @@ import { httpGetViaPortForward } from '../kube/portForward';
 import type { ConnectivityResult } from '../mesh/connectivity';
 import { podFacts } from '../mesh/dataplane';
 import type { HealthReport, HealthResults } from '../mesh/health';
-import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
+import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
 import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { parseZtunnelLine } from '../logs/parser';
@@ -15,8 +15,6 @@ import { runBatch } from './batch';
 import type { CommandHost } from './host';
 import type { IdentitiesModel } from './verifyIdentities';
 
-export const ZTUNNEL_SELECTOR = 'app=ztunnel';
-export const ZTUNNEL_CONTAINER = 'istio-proxy';
 export const ZTUNNEL_ADMIN_PORT = 15000;
 
 export interface VerifyLog {

@@ -5,6 +5,9 @@ import { DEFAULT_TRUST_DOMAIN, trustDomainFromMeshConfig } from './identity';
 export const ISTIO_NAMESPACE = 'istio-system';
 export const MESH_CONFIG_MAP = 'istio';
 export const ZTUNNEL_DAEMONSET = 'ztunnel';
+/** How ztunnel pods are found (the verify commands; the log view's default), and their one container. */
+export const ZTUNNEL_SELECTOR = 'app=ztunnel';
+export const ZTUNNEL_CONTAINER = 'istio-proxy';
 export const CNI_DAEMONSET = 'istio-cni-node';
 
 export interface ReadyCount {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { KubeClients } from '../kube/types';
 import { LogSession } from '../logs/logSession';
 import type { PodStreamStatus } from '../logs/ztunnelFollower';
+import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
 import { isFromLogView } from '../shared/logProtocol';
 import type { FromLogView, LogRow, LogSource, LogViewState, ToLogView } from '../shared/logProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -25,9 +26,9 @@ export interface LogSettings {
 }
 
 export const DEFAULT_LOG_SETTINGS: LogSettings = {
-  namespace: 'istio-system',
-  labelSelector: 'app=ztunnel',
-  container: 'istio-proxy',
+  namespace: ISTIO_NAMESPACE,
+  labelSelector: ZTUNNEL_SELECTOR,
+  container: ZTUNNEL_CONTAINER,
   tailLines: 500,
   maxEntries: 50_000,
 };
