@@ -6,6 +6,8 @@ import { Writable } from 'node:stream';
 import { KubeError, toKubeError } from './errors';
 import type { KubeErrorSite } from './errors';
 import type { ExecResult } from './types';
+import { closeSocket } from './webSocket';
+import type { ClientSocket } from './webSocket';
 
 export interface ExecTarget {
   readonly namespace: string;
@@ -13,13 +15,6 @@ export interface ExecTarget {
   readonly container?: string;
   readonly argv: readonly string[];
   readonly timeoutMs: number;
-}
-
-interface Closable {
-  close(): void;
-  terminate?(): void;
-  on?(event: 'close', listener: () => void): void;
-  readyState?: number;
 }
 
 /** The exit code the Status reports: Success is 0, a failure carries an `ExitCode` cause. */
@@ -48,7 +43,7 @@ export function runExec(kubeConfig: KubeConfig, target: ExecTarget, site: KubeEr
 
   return new Promise<ExecResult>((resolve, reject) => {
     let status: V1Status | undefined;
-    let socket: Closable | undefined;
+    let socket: ClientSocket | undefined;
     let settled = false;
 
     const settle = (outcome: () => void) => {
@@ -97,21 +92,11 @@ export function runExec(kubeConfig: KubeConfig, target: ExecTarget, site: KubeEr
       )
       .then(
         (ws) => {
-          socket = ws as unknown as Closable;
+          socket = ws as unknown as ClientSocket;
           if (settled) return closeSocket(socket);
           socket.on?.('close', finish);
         },
         (error: unknown) => settle(() => reject(toKubeError(error, site))),
       );
   });
-}
-
-function closeSocket(socket: Closable | undefined): void {
-  if (!socket) return;
-  try {
-    if (socket.terminate) socket.terminate();
-    else socket.close();
-  } catch {
-    // already closed
-  }
 }

@@ -8,17 +8,13 @@ import { Writable } from 'node:stream';
 import { describeForLog, KubeError, toKubeError } from './errors';
 import type { KubeErrorSite } from './errors';
 import type { ClusterClient, KubeLogger, PortForwardHandle } from './types';
+import { closeSocket } from './webSocket';
+import type { ClientSocket } from './webSocket';
 
 export interface PortForwardTarget {
   readonly namespace: string;
   readonly pod: string;
   readonly port: number;
-}
-
-interface ForwardSocket {
-  close(): void;
-  terminate?(): void;
-  on?(event: 'close', listener: () => void): void;
 }
 
 export async function openPortForward(
@@ -29,17 +25,17 @@ export async function openPortForward(
 ): Promise<PortForwardHandle> {
   const component = `port-forward ${site.context}/${target.namespace}/${target.pod}:${target.port}`;
   const forward = new PortForward(kubeConfig);
-  const connections = new Set<{ socket: net.Socket; ws?: ForwardSocket }>();
+  const connections = new Set<{ socket: net.Socket; ws?: ClientSocket }>();
   let closed = false;
   let lastError: KubeError | undefined;
 
   const server = net.createServer((socket) => {
-    const connection: { socket: net.Socket; ws?: ForwardSocket } = { socket };
+    const connection: { socket: net.Socket; ws?: ClientSocket } = { socket };
     connections.add(connection);
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       connections.delete(connection);
-      closeWs(connection.ws);
+      closeSocket(connection.ws);
     });
     // The pod side's error channel: text such as "connection refused" from the kubelet.
     const errors = new Writable({
@@ -56,9 +52,9 @@ export async function openPortForward(
     });
     forward.portForward(target.namespace, target.pod, [target.port], socket, errors, socket).then(
       (ws) => {
-        const forwardSocket = ws as unknown as ForwardSocket;
+        const forwardSocket = ws as unknown as ClientSocket;
         connection.ws = forwardSocket;
-        if (closed || socket.destroyed) return closeWs(forwardSocket);
+        if (closed || socket.destroyed) return closeSocket(forwardSocket);
         forwardSocket.on?.('close', () => socket.end());
       },
       (error: unknown) => {
@@ -93,22 +89,12 @@ export async function openPortForward(
       closed = true;
       server.close();
       for (const { socket, ws } of connections) {
-        closeWs(ws);
+        closeSocket(ws);
         socket.destroy();
       }
       connections.clear();
     },
   };
-}
-
-function closeWs(ws: ForwardSocket | undefined): void {
-  if (!ws) return;
-  try {
-    if (ws.terminate) ws.terminate();
-    else ws.close();
-  } catch {
-    // already closed
-  }
 }
 
 /**
