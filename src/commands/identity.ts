@@ -3,9 +3,9 @@
 import type { KubeClients } from '../kube/types';
 import { DEFAULT_TRUST_DOMAIN, spiffeId, trustDomainFromMeshConfig } from '../mesh/identity';
 import { ISTIO_NAMESPACE, MESH_CONFIG_MAP } from '../mesh/meshSummary';
+import { messageOf, reasonOf } from '../mesh/problems';
 import type { CommandDeps } from './host';
 import type { PodRef } from './pickers';
-import { errorReason } from './rbacHint';
 
 /** The trust domain of a cluster (Copy SPIFFE ID and the verify panels' fallback identities). */
 export async function readTrustDomain(kube: Pick<KubeClients, 'client'>, context: string, log?: { warn(message: string): void }): Promise<string> {
@@ -14,8 +14,8 @@ export async function readTrustDomain(kube: Pick<KubeClients, 'client'>, context
     return trustDomainFromMeshConfig(configMap.data?.mesh) ?? DEFAULT_TRUST_DOMAIN;
   } catch (error) {
     // No Istio ConfigMap (or not allowed to read it): Istio's own default applies.
-    if (log && errorReason(error) !== 'not-found') {
-      log.warn(`Could not read ${ISTIO_NAMESPACE}/${MESH_CONFIG_MAP} in ${context} for the trust domain: ${error instanceof Error ? error.message : String(error)}`);
+    if (log && reasonOf(error) !== 'not-found') {
+      log.warn(`Could not read ${ISTIO_NAMESPACE}/${MESH_CONFIG_MAP} in ${context} for the trust domain: ${messageOf(error)}`);
     }
     return DEFAULT_TRUST_DOMAIN;
   }
@@ -40,7 +40,7 @@ export async function copyPodIdentity(deps: CommandDeps, ref: PodRef, serviceAcc
     void deps.host.showMessage('info', `Copied ${id}`, {});
     return id;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     deps.log.error(`Copy SPIFFE ID for ${ref.context}/${ref.namespace}/${ref.pod}: ${message}`);
     void deps.host.showMessage('error', message, {});
     return undefined;

@@ -4,6 +4,7 @@
 import type { V1Namespace, WorkloadKind } from '../kube/types';
 import { captureState, podFacts } from '../mesh/dataplane';
 import { DATAPLANE_MODE_LABEL } from '../mesh/labels';
+import { messageOf } from '../mesh/problems';
 import { runBatch } from './batch';
 import type { CommandDeps } from './host';
 import type { EnrollStep, LabelPatch, Labels, NamespaceRef, UnenrollStep, WorkloadRef } from './namespacePlan';
@@ -68,7 +69,7 @@ async function readNamespaceLabels(deps: CommandDeps, targets: readonly Namespac
         const namespaces: V1Namespace[] = await deps.kube.client(context).listNamespaces();
         existing.set(context, new Map(namespaces.map((ns) => [ns.metadata?.name ?? '', ns.metadata?.labels ?? {}])));
       } catch (error) {
-        listFailures.set(context, error instanceof Error ? error.message : String(error));
+        listFailures.set(context, messageOf(error));
       }
     }),
   );
@@ -215,7 +216,7 @@ async function uncapturedIn(deps: CommandDeps, context: string, refs: readonly N
           );
   } catch (error) {
     // The enrollment itself succeeded; only the follow-up check could not run. Say so in the log.
-    deps.log.warn(`Could not check capture in ${context} after enrolling: ${error instanceof Error ? error.message : String(error)}`);
+    deps.log.warn(`Could not check capture in ${context} after enrolling: ${messageOf(error)}`);
     return [];
   }
   const wanted = new Set(refs.map((r) => r.namespace));
@@ -289,7 +290,7 @@ async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRe
   for (const outcome of batch.outcomes) {
     if (outcome.status === 'succeeded') workloads.push(...outcome.value);
     else if (outcome.status === 'failed') {
-      const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      const why = messageOf(outcome.error);
       for (const ref of outcome.target.refs) {
         failures.push({ ref, target: namespaceKey(ref), outcome: 'failed', detail: `could not list ${outcome.target.kind}s: ${why}` });
       }

@@ -1,6 +1,7 @@
 // Registers the enroll / remove / restart / identity commands. Each handler resolves its targets (tree
 // node(s) or palette picks) and returns its report, so tests can run it with executeCommand.
 import * as vscode from 'vscode';
+import { messageOf } from '../mesh/problems';
 import type { CommandDeps } from './host';
 import { copyPodIdentity } from './identity';
 import {
@@ -27,7 +28,7 @@ function guarded<A extends unknown[], R>(deps: CommandDeps, title: string, handl
     try {
       return await handler(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       deps.log.error(`${title}: ${message}`);
       void deps.host.showMessage('error', `${title}: ${message}`, {});
       return undefined;

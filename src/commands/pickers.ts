@@ -2,6 +2,7 @@
 // multi-selection), a plain ref (tests, other commands), or, from the palette, quick picks for the
 // context and the namespace(s). No `vscode`: the picks go through CommandHost.
 import type { WorkloadKind } from '../kube/types';
+import { messageOf } from '../mesh/problems';
 import type { CommandDeps, PickItem } from './host';
 import type { NamespaceRef, WorkloadRef } from './namespacePlan';
 import { isAmbient, sidecarInjectionLabels } from './namespacePlan';
@@ -113,7 +114,7 @@ export async function pickNamespaces(deps: CommandDeps, context: string, title: 
   try {
     namespaces = await deps.kube.client(context).listNamespaces();
   } catch (error) {
-    void deps.host.showMessage('error', error instanceof Error ? error.message : String(error), {});
+    void deps.host.showMessage('error', messageOf(error), {});
     return undefined;
   }
   const items = namespaces
@@ -149,7 +150,7 @@ export async function pickNamespaceNames(deps: CommandDeps, contexts: readonly s
           where.set(name, [...(where.get(name) ?? []), context]);
         }
       } catch (error) {
-        deps.log.warn(`Could not list namespaces of ${context}: ${error instanceof Error ? error.message : String(error)}`);
+        deps.log.warn(`Could not list namespaces of ${context}: ${messageOf(error)}`);
       }
     }),
   );

@@ -1,7 +1,7 @@
 // Turn a failed write into one sentence a user can act on. A 403 names the verb, resource, namespace and
 // user, and says which RBAC grant is missing (with the kubectl commands that would grant it); a 404 on a
 // namespace says it does not exist (we never create it). Pure: no `vscode`.
-import type { KubeErrorReason } from '../kube/types';
+import { messageOf, reasonOf } from '../mesh/problems';
 
 /** The write that failed, as the command knows it (not parsed back from the error). */
 export interface WriteRequest {
@@ -14,16 +14,6 @@ export interface WriteRequest {
   /** Namespace of a namespaced object; absent for namespaces themselves (cluster-scoped). */
   readonly namespace?: string;
   readonly name: string;
-}
-
-export function errorReason(error: unknown): KubeErrorReason | undefined {
-  const reason = (error as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' ? (reason as KubeErrorReason) : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 /** The API server's Status message names the authenticated user (`User "viewer" cannot patch ...`). */
@@ -56,8 +46,8 @@ export function rbacHint(request: WriteRequest, user: string): string {
 
 /** One sentence (plus a hint for 403) explaining why the write failed. */
 export function describeWriteFailure(error: unknown, request: WriteRequest): string {
-  const reason = errorReason(error);
-  const message = errorMessage(error);
+  const reason = reasonOf(error);
+  const message = messageOf(error);
   if (reason === 'forbidden') {
     const user = userFromMessage(message) ?? request.user ?? 'the current user';
     return (

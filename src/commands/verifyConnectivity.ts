@@ -14,9 +14,10 @@ import {
   type ConnectivityTarget,
 } from '../mesh/connectivity';
 import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
+import { messageOf } from '../mesh/problems';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import type { PickItem } from './host';
-import { contextOfArg, listZtunnelPods, messageOf, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
+import { contextOfArg, listZtunnelPods, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
 
 /** The seeds' source: `finance/curl`. */
 export const DEFAULT_SOURCE = { namespace: 'finance', workload: 'curl' } as const;

@@ -8,6 +8,7 @@ import type { ConnectivityResult } from '../mesh/connectivity';
 import { podFacts } from '../mesh/dataplane';
 import type { HealthReport, HealthResults } from '../mesh/health';
 import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
+import { messageOf, reasonOf } from '../mesh/problems';
 import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { parseZtunnelLine } from '../logs/parser';
@@ -46,15 +47,6 @@ export interface VerifyDeps {
   readonly accessLogWaitMs?: number;
   /** How often the ztunnel logs are re-read while waiting (default 500 ms). */
   readonly accessLogPollMs?: number;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function reasonOf(error: unknown): string | undefined {
-  const reason = (error as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' ? reason : undefined;
 }
 
 export interface ZtunnelPod {

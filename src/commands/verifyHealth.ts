@@ -5,13 +5,13 @@ import type { ClusterClient, V1Node } from '../kube/types';
 import { namespaceFacts, podFacts } from '../mesh/dataplane';
 import { evaluateHealth, type HealthInput, type HealthReport, type NamespaceHealthInput, type ZtunnelXdsInput } from '../mesh/health';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary, type MeshSummary } from '../mesh/meshSummary';
+import { messageOf } from '../mesh/problems';
 import { findDisagreements, mergeWorkloads } from '../mesh/ztunnelConfig';
 import {
   ZTUNNEL_CONCURRENCY,
   contextOfArg,
   listZtunnelPods,
   mapLimited,
-  messageOf,
   pickVerifyContexts,
   readConfigDumps,
   readZtunnelEntries,

@@ -4,6 +4,7 @@
 // accounts, and the view says it is a fallback.
 import type { ClusterClient } from '../kube/types';
 import { namespaceDataplane, namespaceFacts, podFacts, type PodFacts } from '../mesh/dataplane';
+import { messageOf } from '../mesh/problems';
 import {
   findDisagreements,
   identitiesFromServiceAccounts,
@@ -17,7 +18,7 @@ import {
 } from '../mesh/ztunnelConfig';
 import { readTrustDomain } from './identity';
 import { pickContext } from './pickers';
-import { contextOfArg, listZtunnelPods, messageOf, readConfigDumps, type VerifyDeps } from './verifyDeps';
+import { contextOfArg, listZtunnelPods, readConfigDumps, type VerifyDeps } from './verifyDeps';
 
 export type IdentitySource = 'ztunnel' | 'service-accounts';
 

@@ -2,6 +2,7 @@
 // bounded concurrency and cancel, then follow each rollout until it is ready, fails or times out, and
 // report every workload: ready, restarted but not ready (the rollout's condition), failed (why).
 import type { WorkloadKind } from '../kube/types';
+import { messageOf } from '../mesh/problems';
 import type { RolloutStatus, Workload } from '../mesh/rollout';
 import { rolloutStatus } from '../mesh/rollout';
 import { runBatch } from './batch';
@@ -125,7 +126,7 @@ async function followRollouts(deps: CommandDeps, restarted: readonly Restarted[]
           readError.delete(item);
         } catch (error) {
           // A read that fails once (timeout, blip) is retried on the next round; its message is kept for the report.
-          readError.set(item, error instanceof Error ? error.message : String(error));
+          readError.set(item, messageOf(error));
         }
       },
       { concurrency: settings.concurrency, signal },

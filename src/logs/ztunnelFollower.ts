@@ -3,6 +3,7 @@
 // with backoff from the last kubelet timestamp seen, dropping the overlap so no line is lost or shown twice.
 // Pure: it talks to the cluster only through the ClusterClient interface.
 import type { ClusterClient, LogStreamHandle, V1Pod, WatchHandle } from '../kube/types';
+import { reasonOf } from '../mesh/problems';
 import { compareTimes, preciseTime, sinceTimeFor } from './time';
 import type { PreciseTime } from './time';
 
@@ -63,10 +64,6 @@ const defaultTimers: Timers = {
 
 /** Failures that retrying cannot fix: the user has to act (credentials, RBAC). */
 const permanentReasons = new Set(['unauthorized', 'forbidden', 'no-kubeconfig', 'bad-kubeconfig', 'exec-plugin-missing', 'exec-plugin-failed']);
-
-function reasonOf(error: Error): string | undefined {
-  return (error as { reason?: unknown }).reason as string | undefined;
-}
 
 /** Splits `<kubelet RFC 3339 timestamp> <line>` as sent with `timestamps=true`. */
 export function splitKubeletTimestamp(line: string): { time?: string; text: string } {

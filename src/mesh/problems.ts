@@ -14,6 +14,11 @@ const KNOWN_REASONS: readonly KubeErrorReason[] = [
   'conflict', 'invalid', 'server-error', 'exec-plugin-missing', 'exec-plugin-failed', 'stream-dropped', 'cancelled', 'unknown',
 ];
 
+/** An error's message (its text when something else was thrown). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The typed reason the kube layer attaches to its errors (`error.reason`), or `unknown`. */
 export function reasonOf(error: unknown): KubeErrorReason {
   const reason = (error as { reason?: unknown } | undefined)?.reason;
@@ -51,7 +56,7 @@ export function sentenceFor(reason: KubeErrorReason, context: string): string {
 
 export function problemFrom(error: unknown, context: string): ClusterProblem {
   const reason = reasonOf(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   // The kube layer's errors already carry one user-facing sentence naming the context: prefer it.
   const kubeSentence = reason !== 'unknown' && detail.length > 0 && detail.length <= 240 && !detail.includes('\n') ? detail : undefined;
   return { reason, sentence: kubeSentence ?? sentenceFor(reason, context), detail };

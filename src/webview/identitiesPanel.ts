@@ -6,6 +6,7 @@ import type { VerifyViews } from '../commands/verifyDeps';
 import type { IdentitiesModel } from '../commands/verifyIdentities';
 import type { ConnectivityResult } from '../mesh/connectivity';
 import type { HealthReport } from '../mesh/health';
+import { messageOf } from '../mesh/problems';
 import type { FromVerifyWebview, ToVerifyWebview, VerifyPanelKind } from './identitiesProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { WebviewPage } from './webviewHtml';
@@ -94,7 +95,7 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
         try {
           await vscode.commands.executeCommand(message.fix.command, ...message.fix.args);
         } catch (error) {
-          this.log.error(`${message.fix.title}: ${error instanceof Error ? error.message : String(error)}`);
+          this.log.error(`${message.fix.title}: ${messageOf(error)}`);
         }
         await this.rerun(kind, open);
         return;
@@ -115,7 +116,7 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
     try {
       await open.rerun();
     } catch (error) {
-      this.log.error(`${TITLES[kind]}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`${TITLES[kind]}: ${messageOf(error)}`);
     }
   }
 
