@@ -6,7 +6,8 @@ import { KubeError } from '../../src/kube/errors';
 import { httpGetViaPortForward } from '../../src/kube/portForward';
 import type { ClusterClient, KubeClients, V1Namespace, V1Pod, WatchEvent, WorkloadKind } from '../../src/kube/types';
 import { runKubectl } from '../kubectl/kubectl';
-import { clientsFor, recordingLogger, startCluster, until } from './harness';
+import { recordingLogger } from '../unit/kube/fakeApiServer';
+import { clientsFor, startCluster, until } from './harness';
 import type { TestCluster } from './harness';
 
 describe('kube layer against the test cluster', () => {

@@ -1,32 +1,17 @@
 // Shared set-up for the kube layer's integration tests: the in-process test cluster, clients built from its
-// kubeconfig, and small polling helpers.
+// kubeconfig, and small polling helpers (the logger and port helpers are the unit tests', fakeApiServer.ts).
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createKubeClients } from '../../src/kube/kubeClients';
 import type { KubeClientsOptions } from '../../src/kube/kubeClients';
-import type { KubeClients, KubeLogger } from '../../src/kube/types';
+import type { KubeClients } from '../../src/kube/types';
 import { startTestCluster } from '../cluster/testCluster';
+import { tempDir } from '../unit/kube/fakeApiServer';
 
 export type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
 
 export async function startCluster(options: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
   return startTestCluster(options);
-}
-
-export interface RecordingLogger extends KubeLogger {
-  lines: string[];
-}
-
-export function recordingLogger(): RecordingLogger {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (c, m) => lines.push(`info [${c}] ${m}`),
-    warn: (c, m) => lines.push(`warn [${c}] ${m}`),
-    error: (c, m) => lines.push(`error [${c}] ${m}`),
-  };
 }
 
 export function clientsFor(kubeconfigPath: string, options: Partial<KubeClientsOptions> = {}): KubeClients {
@@ -52,7 +37,7 @@ export function sleep(ms: number): Promise<void> {
  * the token the server always rejects). Built with the YAML-as-JSON trick from the cluster's own file.
  */
 export function extendedKubeconfig(cluster: TestCluster, extra: { deadServer: string }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-int-'));
+  const dir = tempDir('kube-int-');
   const file = path.join(dir, 'extra.kubeconfig');
   const cluster1Server = serverOf(cluster, 'cluster-1');
   const clusterEntry = (name: string, server: string) => `- name: ${name}\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\n`;
@@ -84,13 +69,4 @@ export function serverOf(cluster: TestCluster, context: string): string {
   } finally {
     clients.dispose();
   }
-}
-
-/** A port on 127.0.0.1 with nothing listening. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -5,7 +5,8 @@ import net from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { KubeError } from '../../src/kube/errors';
 import type { ClusterClient, KubeClients, V1Namespace, WatchEvent } from '../../src/kube/types';
-import { clientsFor, closedPort, extendedKubeconfig, recordingLogger, sleep, startCluster, until } from './harness';
+import { closedPort, recordingLogger } from '../unit/kube/fakeApiServer';
+import { clientsFor, extendedKubeconfig, sleep, startCluster, until } from './harness';
 import type { TestCluster } from './harness';
 
 describe('kube layer resilience', () => {
