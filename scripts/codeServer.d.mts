@@ -13,6 +13,8 @@ export declare function spawnGroup(
 ): GroupProcess & {
   readonly child: ChildProcess;
   spawnError(): Error | undefined;
+  /** Throws why the process is not running (it could not start, or it exited). */
+  assertRunning(): void;
   onOutput(listener: (recent: string) => void): () => void;
 };
 

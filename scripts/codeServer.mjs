@@ -42,7 +42,13 @@ export function spawnGroup(command, args, { env, cwd, logFile, graceMs = 5000 })
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitResult;
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exitResult = { code, signal };
+      resolve(exitResult);
+    }),
+  );
   let spawnError;
   child.on('error', (error) => {
     spawnError = error;
@@ -53,6 +59,11 @@ export function spawnGroup(command, args, { env, cwd, logFile, graceMs = 5000 })
     exited,
     tail: () => recent,
     spawnError: () => spawnError,
+    /** Throws why the process is not running (it could not start, or it exited): for polls waiting on it. */
+    assertRunning() {
+      if (spawnError) throw new Error(spawnError.message);
+      if (exitResult) throw new Error(`it exited (${exitResult.signal ?? `code ${exitResult.code}`})`);
+    },
     /** Calls `listener(recentOutput)` on every new output chunk; returns an unsubscribe function. */
     onOutput(listener) {
       listeners.add(listener);
@@ -204,16 +215,11 @@ export async function startCodeServer({
     throw new Error(`code-server did not start: ${reason}\n--- code-server log (${dirs.logFile}) ---\n${server.tail()}`);
   };
   // code-server prints the address it bound, which is how we learn the port when we asked for port 0.
-  let exitedEarly;
-  void server.exited.then((result) => {
-    exitedEarly = result;
-  });
   let url;
   try {
     url = await waitFor(
       () => {
-        if (server.spawnError()) throw new Error(server.spawnError().message);
-        if (exitedEarly) throw new Error(`it exited (${exitedEarly.signal ?? `code ${exitedEarly.code}`})`);
+        server.assertRunning();
         const match = /HTTP server listening on (http:\/\/\S+?)\/?\s/.exec(server.tail());
         return match?.[1];
       },
@@ -221,7 +227,7 @@ export async function startCodeServer({
     );
     await waitFor(
       async () => {
-        if (exitedEarly) throw new Error(`it exited (${exitedEarly.signal ?? `code ${exitedEarly.code}`})`);
+        server.assertRunning();
         try {
           return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
         } catch {

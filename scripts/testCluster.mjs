@@ -32,17 +32,12 @@ export async function startClusterProcess({ kubeconfigPath, logFile, controlPort
   const args = [clusterMain, '--kubeconfig', kubeconfigPath];
   if (controlPort !== undefined) args.push('--control-port', String(controlPort));
   const cluster = spawnGroup(tsx, args, { env: envWithProjectNode(), cwd: projectRoot, logFile });
-  let exitedEarly;
-  void cluster.exited.then((result) => {
-    exitedEarly = result;
-  });
   let readyLine;
   try {
     // main.ts prints `test cluster ready in N ms: kubeconfig=... cluster-1=https://... control=http://...`
     readyLine = await waitFor(
       () => {
-        if (cluster.spawnError()) throw new Error(cluster.spawnError().message);
-        if (exitedEarly) throw new Error(`it exited (${exitedEarly.signal ?? `code ${exitedEarly.code}`})`);
+        cluster.assertRunning();
         return cluster.tail().split('\n').find((line) => /\bready\b/.test(line));
       },
       { timeoutMs, describe: () => `no "ready" line within ${timeoutMs / 1000} s` },
