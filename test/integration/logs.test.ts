@@ -167,6 +167,31 @@ describe('ztunnel logs', function () {
     );
   });
 
+  it('shows only the last ambient.logs.tailLines lines of each pod\'s history', async () => {
+    const pods = await ztunnelPods('cluster-1');
+    const history = new Map<string, number>();
+    for (const p of pods) history.set(p.name, (await emittedLines('cluster-1', p.name)).length);
+    assert.ok([...history.values()].every((n) => n > 3), `each ztunnel has some history: ${JSON.stringify([...history])}`);
+    const config = vscode.workspace.getConfiguration('ambient');
+    await config.update('logs.tailLines', 2, vscode.ConfigurationTarget.Global);
+    try {
+      const panel = await show('cluster-1');
+      await eventually('rows from every ztunnel pod', () => {
+        panel.session.flush();
+        return pods.every((p) => panel.session.rows().some((row) => row.pod === p.name));
+      });
+      for (const p of pods) {
+        const kept = keptLines(panel, 'cluster-1', p.name);
+        const emitted = await emittedLines('cluster-1', p.name);
+        // Lines emitted after the view opened may follow; the history itself is the last two lines.
+        assert.ok(emitted.indexOf(kept[0]!) >= history.get(p.name)! - 2, `${p.name}: history starts at the last 2 lines, not earlier (${kept[0]})`);
+        assertContiguous(kept, emitted, p.name);
+      }
+    } finally {
+      await config.update('logs.tailLines', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('on a namespace node, pre-filters to that namespace; a second cluster reads side by side', async () => {
     const panel = await show({ context: 'cluster-1', name: 'finance', contextValue: 'namespace+ambient' });
     assert.deepEqual(panel.logSource, { kind: 'cluster', contexts: ['cluster-1'], namespace: 'finance' });
