@@ -271,18 +271,23 @@ export class KubeClusterClient implements ClusterClient {
     options?: WriteOptions & { now?: Date },
   ): Promise<V1Deployment | V1StatefulSet | V1DaemonSet> {
     const op: KubeOperation = { verb: 'patch', resource: workloadResource[kind], name, namespace };
-    const restartedAt = rfc3339(options?.now ?? new Date());
-    // kubectl reads the workload first: a second restart within the same second would send the same
-    // annotation, change nothing and replace no pod. Say so, as kubectl does, instead of a silent no-op.
+    // restartedAt has one-second resolution: a second restart within the same second would send the same
+    // annotation, change nothing and replace no pod. kubectl refuses then; a user who clicks Restart twice
+    // means it, so we wait for the next second instead. With an explicit `now` we refuse, as kubectl does.
+    let now = options?.now ?? new Date();
     const current = await this.readWorkload(kind, namespace, name);
-    if (current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === restartedAt) {
-      throw new KubeError(
-        'conflict',
-        this.context,
-        `${this.context}: ${kind} ${namespace}/${name} was already restarted within the past second; wait a moment and restart again.`,
-      );
+    if (current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === rfc3339(now)) {
+      if (options?.now) {
+        throw new KubeError(
+          'conflict',
+          this.context,
+          `${this.context}: ${kind} ${namespace}/${name} was already restarted within the past second; wait a moment and restart again.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000 - now.getUTCMilliseconds()));
+      now = new Date();
     }
-    const body = rolloutRestartPatch(options?.now ?? new Date());
+    const body = rolloutRestartPatch(now);
     const params = { name, namespace, body, fieldManager: ROLLOUT_RESTART_FIELD_MANAGER, dryRun: options?.dryRun ? 'All' : undefined };
     this.logger.info(this.context, `rollout restart ${kind} ${namespace}/${name}${options?.dryRun ? ' (dry run)' : ''}`);
     return this.call(op, (o) => {

@@ -85,6 +85,20 @@ describe('requests on the wire', () => {
     );
   });
 
+  it('waits for the next second instead of refusing when a restart was sent this very second (no explicit time)', async () => {
+    api.respond = (req, res) => {
+      if (req.method !== 'GET') return sendJson(res, 200, { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'curl', namespace: 'finance' } });
+      // The workload was restarted in the current second, as a double click would do.
+      const annotations = { 'kubectl.kubernetes.io/restartedAt': rfc3339(new Date()) };
+      sendJson(res, 200, { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'curl', namespace: 'finance' }, spec: { template: { metadata: { annotations } } } });
+    };
+    const asked = Date.now();
+    await clients.client('cluster-1').restartWorkload('Deployment', 'finance', 'curl');
+    assert.deepEqual(api.requests.map((r) => r.method), ['GET', 'PATCH']);
+    const sent = JSON.parse(api.requests[1].body).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
+    assert.ok(Date.parse(sent) > Math.floor(asked / 1000) * 1000, `restartedAt ${sent} is in a later second than ${new Date(asked).toISOString()}`);
+  });
+
   it('sends dryRun=All for a dry-run restart', async () => {
     await clients.client('cluster-1').restartWorkload('Deployment', 'finance', 'curl', { dryRun: true });
     const query = api.requests[1].query;
