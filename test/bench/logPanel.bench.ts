@@ -350,13 +350,13 @@ async function main(): Promise<number> {
     const pods = [...new Set(await logs.locator('.stream').evaluateAll((chips) => chips.map((chip) => (chip as unknown as { dataset: { pod: string } }).dataset.pod)))].sort();
     await control.setRate(0); // quiet: what the load writes can be counted exactly
     await sleep(2000);
+    const idle = await view.take();
     const heapOpen = await view.heapMb(true);
     const receivedBefore = await view.received();
     const emittedBefore = await control.emitted(pods);
-    // Taken after the forced GC above, whose pause is the bench's, not the view's.
-    const idle = await view.take();
     console.log(`view open, following ${pods.join(', ')}: idle frame time p95 ${percentile(idle.frames, 95).toFixed(1)} ms; JS heap ${workbenchHeap.toFixed(1)} MB before the view opened, ${heapOpen.toFixed(1)} MB with it open`);
     await wb.screenshot('view-open');
+    await view.take(); // the forced GC's pause and the screenshot are the bench's, not the view's
 
     // 1-4. The load, follow on, no filter.
     const heapSamples: string[] = [];
