@@ -24,6 +24,8 @@
 //                             {"forgetPod": "ns/pod"} ztunnel loses that pod: still annotated as captured,
 //                                                     but every ztunnel lists it as TCP and its traffic is
 //                                                     plain text, until the pod is replaced (stale capture).
+//   POST /cni-miss?cluster=&pod=ns/name   istio-cni's node agent misses that pod (as after an agent restart,
+//                             istio/istio #61182): it stays uncaptured in an ambient namespace until replaced.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterSim, FaultOptions } from './cluster';
@@ -137,6 +139,14 @@ export class ControlServer {
             s.ztunnel.forgotten.add(pod.metadata.uid);
           }
           return json(200, { node, pod: s.ztunnel.forNode(node)?.podName, xdsDown: s.ztunnel.isXdsDown(node), forgotten: s.ztunnel.forgotten.size });
+        }
+        case 'POST /cni-miss': {
+          const s = sim(cluster ?? 'cluster-1');
+          const [namespace, name] = (url.searchParams.get('pod') ?? '').split('/');
+          const pod = s?.store.get(resourceByKind('Pod'), namespace, name);
+          if (!s || !pod) return json(404, { error: `no pod ${cluster}/${namespace}/${name}` });
+          s.cni.missedByNodeAgent.add(pod.metadata.uid);
+          return json(200, { pod: `${namespace}/${name}`, missed: true });
         }
         default:
           return json(404, { error: `no such control endpoint: ${req.method} ${url.pathname}` });

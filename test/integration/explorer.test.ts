@@ -223,6 +223,14 @@ describe('Clusters view (explorer)', function () {
   it('an enrolled namespace with a pod istio-cni missed shows partial capture in the warning colour, and the pod as not captured', async () => {
     const context = await contextNode(provider, 'cluster-1');
     const prometheus = await namespaceNode(provider, context, 'prometheus');
+    // Other suites may already have restarted the seed's missed grafana pod: make istio-cni miss the current one.
+    const grafanaPods = JSON.parse(await kubectl('--context', 'cluster-1', '-n', 'prometheus', 'get', 'pods', '-l', 'app.kubernetes.io/name=grafana', '-o', 'json')) as {
+      items: { metadata: { name: string; deletionTimestamp?: string } }[];
+    };
+    const grafanaPod = grafanaPods.items.find((p) => !p.metadata.deletionTimestamp)?.metadata.name;
+    assert.ok(grafanaPod, 'a running grafana pod');
+    const missed = await fetch(`${env('AMBIENT_TEST_CONTROL_URL')}/cni-miss?cluster=cluster-1&pod=prometheus/${grafanaPod}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+    assert.equal(missed.status, 200, await missed.text());
     await kubectl('--context', 'cluster-1', 'label', 'namespace', 'prometheus', 'istio.io/dataplane-mode=ambient');
     try {
       // node-exporter runs on the host network (not expected); grafana is missed by the node agent.
