@@ -16,7 +16,7 @@
 // A benchmark reports, it does not gate the test suite: `npm run bench -- logPanel` (about 1.5 min).
 // Output (cluster and code-server logs, screenshots, the export): .test-output/bench-logPanel.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Frame, FrameLocator } from 'playwright-core';
@@ -217,6 +217,30 @@ class Instrumented {
   }
 }
 
+/** CPU time (ms) and resident memory (MB) of a process, from /proc (Linux). */
+function processUsage(pid: number): { cpuMs: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuMs: ticks * 10, rssMb: Number(rss ?? NaN) / 1024 };
+}
+
+/** The extension host code-server started for the workbench (a process in code-server's group). */
+function extensionHostPid(codeServerPid: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp === codeServerPid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('extensionHost')) return Number(name);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
 /** Writes at `perPod` lines/s on each pod for `durationS`, with a marker every 250 ms; returns when each marker was written. */
 async function load(control: Control, perPod: number, durationS: number, sample: (elapsedMs: number) => Promise<void>): Promise<{ written: Map<string, number>; ms: number }> {
   const written = new Map<string, number>();
@@ -361,6 +385,10 @@ async function main(): Promise<number> {
     // 1-4. The load, follow on, no filter.
     const heapSamples: string[] = [];
     let peakHeap = 0;
+    const hostPid = extensionHostPid(wb.server.pid);
+    const hostBefore = hostPid === undefined ? undefined : processUsage(hostPid);
+    const rendererTaskSeconds = async () => (await pageCdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    const rendererBefore = await rendererTaskSeconds();
     const loadStart = Date.now();
     const loaded = await load(control, TOTAL_LINES_PER_SECOND / ZTUNNEL_PODS, LOAD_SECONDS, async (elapsed) => {
       const mb = await view.heapMb(false);
@@ -368,6 +396,8 @@ async function main(): Promise<number> {
       heapSamples.push(`${seconds(elapsed)} ${mb.toFixed(0)} MB/${(await view.counters()).entries ?? 0}`);
     });
     const figures = await view.take();
+    const rendererBusy = ((await rendererTaskSeconds()) - rendererBefore) / (loaded.ms / 1000);
+    const hostAfter = hostPid === undefined ? undefined : processUsage(hostPid);
     await wb.screenshot('at-buffer-cap');
     const emittedDuringLoad = (await control.emitted(pods)) - emittedBefore;
     const caught = await catchUp(view, receivedBefore + emittedDuringLoad);
@@ -376,6 +406,8 @@ async function main(): Promise<number> {
     const received = caught.received - receivedBefore;
     console.log(`\nload: ${emittedDuringLoad} lines written in ${seconds(loaded.ms)} (${(emittedDuringLoad / (loaded.ms / 1000)).toFixed(0)} lines/s across ${ZTUNNEL_PODS} pods, ${loaded.written.size} of them markers)`);
     console.log(`view: received ${received} of them (${received === emittedDuringLoad ? 'all' : `${emittedDuringLoad - received} missing`}), caught up ${seconds(caught.ms)} after the load stopped; buffer ${bufferLength} entries (cap ${MAX_ENTRIES})`);
+    const host = hostBefore && hostAfter ? `extension host ${(((hostAfter.cpuMs - hostBefore.cpuMs) / loaded.ms) * 100).toFixed(0)}% of a core, resident ${hostBefore.rssMb.toFixed(0)} MB before → ${hostAfter.rssMb.toFixed(0)} MB at the cap` : 'extension host not found';
+    console.log(`during the load: ${host}; workbench renderer main thread busy ${(rendererBusy * 100).toFixed(0)}% (runs the webview too)`);
     if (received !== emittedDuringLoad) verdicts.push({ what: 'every line written during the load reached the view', pass: false });
     report('frame time p95, webview main thread', percentile(figures.frames, 95), TARGETS.frameP95Ms, 'ms', frameDetail(figures, loadStart));
     report('DOM rows, max of 1 s samples', Math.max(...figures.domRows), TARGETS.domRows, 'rows', `${figures.domRows.length} samples, median ${percentile(figures.domRows, 50)}`);
