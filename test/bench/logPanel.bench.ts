@@ -485,6 +485,14 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
+// Bounded: whatever hangs, the bench ends within 3 minutes (the code-server and cluster process groups
+// and chromium are stopped on exit by scripts/codeServer.mjs and playwright).
+const BENCH_LIMIT_MS = 175_000;
+setTimeout(() => {
+  console.error(`FAIL  the bench did not finish within ${BENCH_LIMIT_MS / 1000} s`);
+  process.exit(1);
+}, BENCH_LIMIT_MS).unref();
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
