@@ -62,6 +62,8 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
     settle(client.listNamespaces()),
     settle(client.listPods()),
   ]);
+  // Terminating pods are leaving ztunnel's tables and their namespace's counts: judge the pods that stay.
+  const livePods = pods.value?.filter((p) => !p.metadata?.deletionTimestamp);
   if (summary.error) errors.istiod = summary.error;
   if (ztunnels.error) errors.ztunnel = ztunnels.error;
   if (cni.error) errors.cni = cni.error;
@@ -83,10 +85,10 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
     ]);
     xds = logs;
     const read = dumps.filter((d) => d.dump);
-    if (read.length > 0 && pods.value && namespaces.value) {
+    if (read.length > 0 && livePods && namespaces.value) {
       const ambient = new Set(namespaces.value.map(namespaceFacts).filter((n) => n.labels['istio.io/dataplane-mode'] === 'ambient').map((n) => n.name));
       disagreements = findDisagreements({
-        pods: pods.value.map(podFacts).filter((p) => p.phase === 'Running').map((pod) => ({ pod, namespaceAmbient: ambient.has(pod.namespace) })),
+        pods: livePods.map(podFacts).filter((p) => p.phase === 'Running').map((pod) => ({ pod, namespaceAmbient: ambient.has(pod.namespace) })),
         workloads: mergeWorkloads(read),
         certificates: [],
         now,
@@ -99,9 +101,9 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
   }
 
   let namespaceInputs: NamespaceHealthInput[] | undefined;
-  if (namespaces.value && pods.value) {
+  if (namespaces.value && livePods) {
     const byNamespace = new Map<string, ReturnType<typeof podFacts>[]>();
-    for (const pod of pods.value.map(podFacts)) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+    for (const pod of livePods.map(podFacts)) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
     namespaceInputs = namespaces.value.map(namespaceFacts).map((facts) => ({ facts, pods: byNamespace.get(facts.name) ?? [] }));
   }
 

@@ -49,7 +49,11 @@ export interface IdentitiesGathered {
 async function podsWithNamespaces(client: ClusterClient): Promise<{ pod: PodFacts; namespaceAmbient: boolean }[]> {
   const [namespaces, pods] = await Promise.all([client.listNamespaces(), client.listPods()]);
   const ambient = new Map(namespaces.map((ns) => namespaceFacts(ns)).map((ns) => [ns.name, namespaceDataplane(ns.labels).ambient]));
-  return pods.map((p) => podFacts(p)).map((pod) => ({ pod, namespaceAmbient: ambient.get(pod.namespace) ?? false }));
+  // A terminating pod is on its way out of ztunnel's tables: it is neither a stale capture nor an identity to show.
+  return pods
+    .filter((p) => !p.metadata?.deletionTimestamp)
+    .map((p) => podFacts(p))
+    .map((pod) => ({ pod, namespaceAmbient: ambient.get(pod.namespace) ?? false }));
 }
 
 /** Read everything for one context and build the model (no UI). */

@@ -13,6 +13,7 @@ import { createKubeClients } from '../../../src/kube/kubeClients';
 import type { KubeClients } from '../../../src/kube/types';
 import type { HealthReport } from '../../../src/mesh/health';
 import { HealthResults } from '../../../src/mesh/health';
+import { deploymentRolloutStatus } from '../../../src/mesh/rollout';
 import { startTestCluster, type RunningTestCluster } from '../../../test/cluster/testCluster';
 
 let cluster: RunningTestCluster;
@@ -74,7 +75,11 @@ async function enrollAndRestart(context: string, namespaces: string[]): Promise<
     await client.patchNamespaceLabels(ns, { 'istio.io/dataplane-mode': 'ambient' });
     for (const d of await client.listDeployments(ns)) await client.restartWorkload('Deployment', ns, d.metadata?.name ?? '');
   }
-  await waitFor(`${context}: pods of ${namespaces.join(', ')} captured`, async () => {
+  await waitFor(`${context}: pods of ${namespaces.join(', ')} restarted and captured`, async () => {
+    // The patch is applied before the controller has made the new pods: wait for every rollout to finish
+    // first, or the old (already captured) pods would pass the check below on their own.
+    const deployments = (await Promise.all(namespaces.map((ns) => client.listDeployments(ns)))).flat();
+    if (!deployments.every((d) => deploymentRolloutStatus(d).state === 'complete')) return false;
     const pods = (await Promise.all(namespaces.map((ns) => client.listPods(ns)))).flat().filter((p) => !p.metadata?.deletionTimestamp && !p.spec?.hostNetwork);
     return pods.length > 0 && pods.every((p) => p.status?.phase === 'Running' && p.metadata?.annotations?.['ambient.istio.io/redirection'] === 'enabled');
   });
@@ -146,7 +151,7 @@ describe('verify commands against the test cluster', { concurrency: false }, () 
     }
     const d = deps();
     const reports = await checkHealth(d, ['cluster-1', 'cluster-2']);
-    for (const r of reports) assert.equal(r.worst, 'pass', `${r.context}: ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.summary}`).join('; ')}`);
+    for (const r of reports) assert.equal(r.worst, 'pass', `${r.context}: ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.summary} ${c.evidence.join(', ')}`).join('; ')}`);
     assert.equal(d.health?.worst('cluster-1'), 'pass');
   });
 
