@@ -50,7 +50,9 @@ export async function restartAndFollow(
       const client = deps.kube.client(ref.context);
       const now = new Date();
       try {
-        const updated = await client.restartWorkload(ref.kind, ref.namespace, ref.name, { dryRun, now });
+        // No explicit time: the kube layer stamps it, and waits a moment rather than refusing a second
+        // restart of the same workload within one second (restartedAt has one-second resolution).
+        const updated = await client.restartWorkload(ref.kind, ref.namespace, ref.name, { dryRun });
         const restartedAt = updated.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] ?? now.toISOString();
         deps.log.info(
           `Audit: context=${ref.context} ${ref.kind.toLowerCase()}/${ref.name} namespace=${ref.namespace} ` +
