@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     await stopCluster();
   }
   if (code === 0) rmSync(outputDir, { recursive: true, force: true });
-  else console.error(`Kept for diagnosis: ${outputDir} (user-data/code-server.log, user-data/workbench-output.log, cluster.log)`);
+  else console.error(`Kept for diagnosis: ${outputDir} (cluster.log; with code-server: user-data/code-server.log, user-data/workbench-output.log)`);
   console.log(`Extension-host tests finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;
 }

@@ -90,6 +90,7 @@ export class Workbench {
     const entry = this.page.locator('.activitybar').getByRole('tab', { name: /Ambient Mesh/ });
     await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
     if ((await entry.getAttribute('aria-selected')) !== 'true') await entry.click();
+    await this.page.mouse.move(0, 0); // no hover tooltip over the view in screenshots
     const view = this.page.locator('.sidebar .pane').filter({ has: this.page.locator('.pane-header', { hasText: /Clusters/i }) });
     await view.first().waitFor({ timeout: STEP_TIMEOUT_MS });
     return view.first();
