@@ -1,5 +1,6 @@
-// Where the project's own Node 24 lives. The machine's `node` is 20; code-server 4.139 and
-// @kubernetes/client-node 2.x need Node >= 22, so every child we start runs with this one first on PATH.
+// Where the project's own Node 24 lives, and the one environment every child process gets. The machine's
+// `node` may be 20; code-server 4.139 and @kubernetes/client-node 2.x need Node >= 22, so every child we
+// start runs with this one first on PATH and without the variables an outer npm left that name another Node.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ export function nodePackageDir() {
   const found = candidates.find((dir) => existsSync(join(dir, 'bin/node')) && existsSync(join(dir, 'include/node')));
   if (!found) {
     throw new Error(
-      `Node 24 not found (looked in ${candidates.join(', ')}). Run \`npm ci\` in ${projectRoot} first: ` +
+      `Node 24 not found (looked in ${candidates.join(', ')}). Run \`npm install\` in ${projectRoot} first: ` +
         'the devDependency `node` brings the Node 24 this project runs with.',
     );
   }
@@ -26,8 +27,24 @@ export function projectNodeBin() {
   return join(nodePackageDir(), 'bin/node');
 }
 
-/** Environment with the project's Node 24 first on PATH (and node_modules/.bin for its tools). */
-export function envWithProjectNode(extra = {}) {
-  const path = [dirname(projectNodeBin()), join(projectRoot, 'node_modules/.bin'), process.env.PATH ?? ''].join(':');
-  return { ...process.env, PATH: path, ...extra };
+/**
+ * Variables an outer `npm run` (started by whatever Node the machine has) hands down, which a child reads as
+ * "the Node I run on": npm reads every `npm_config_*` as its own config (so an inner `npm install` reports the
+ * outer `npm_config_user_agent` — `node/v20` — and code-server's postinstall refuses it), `npm_node_execpath`
+ * and `NODE` point at the outer node binary, and `npm_package_*` / `npm_lifecycle_*` describe another package.
+ */
+export function isInheritedNodeVariable(name) {
+  return /^npm_/i.test(name) || name === 'NODE' || name === 'NODE_EXE';
+}
+
+/**
+ * The environment for every child the project starts (npm installs, code-server, the test cluster, kubectl,
+ * benchmarks): this process's environment less the inherited npm/Node variables, with the project's Node 24
+ * and node_modules/.bin first on PATH, then `extra`.
+ */
+export function envWithProjectNode(extra = {}, base = process.env) {
+  const env = Object.fromEntries(Object.entries(base).filter(([name]) => !isInheritedNodeVariable(name)));
+  const pathParts = [dirname(projectNodeBin()), join(projectRoot, 'node_modules/.bin'), ...(base.PATH ?? '').split(':').filter(Boolean)];
+  env.PATH = [...new Set(pathParts)].join(':');
+  return { ...env, ...extra };
 }

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { envWithProjectNode } from '../../scripts/projectNode.mjs';
 
 const dir = __dirname;
 const only = process.argv.slice(2);
@@ -17,7 +18,7 @@ let failed = 0;
 for (const name of files) {
   console.log(`\n== ${name}`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, name)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, name)], { stdio: 'inherit', env: envWithProjectNode() });
   console.log(`== ${name}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) failed++;
 }

@@ -49,7 +49,7 @@ function newModel(client: ClusterClient): ClusterModel {
 
 async function kubectl(kubeconfig: string, args: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, '--context', 'cluster-1', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, '--context', 'cluster-1', ...args], { env: envWithProjectNode(), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`))));

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium, startCodeServer } from '../../scripts/codeServer.mjs';
 import type { CodeServer } from '../../scripts/codeServer.mjs';
-import { projectRoot } from '../../scripts/projectNode.mjs';
+import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
 
 export const screenshotsDir = join(projectRoot, '.test-output/screenshots');
 export const e2eOutputDir = join(projectRoot, '.test-output/e2e');
@@ -134,6 +134,7 @@ export class Workbench {
     const contextArgs = context ? ['--context', context] : [];
     const { stdout } = await run(this.env.kubectl, ['--kubeconfig', this.env.kubeconfig, ...contextArgs, ...args], {
       timeout: 30_000,
+      env: envWithProjectNode(),
     });
     return stdout;
   }

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { envWithProjectNode } from '../../scripts/projectNode.mjs';
 
 /** The nearest directory (from the working directory up) that has the kubectl layer installed. */
 function findProjectRoot(): string {
@@ -63,7 +64,7 @@ function baseArgs(options: KubectlOptions): string[] {
 
 /** Start kubectl and leave it running (for `-f`/`-w`); the caller kills it. */
 export function spawnKubectl(args: readonly string[], options: KubectlOptions): ChildProcess {
-  return spawn(kubectlPath(), [...baseArgs(options), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(kubectlPath(), [...baseArgs(options), ...args], { env: envWithProjectNode(), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Run kubectl to completion and collect its output. */
