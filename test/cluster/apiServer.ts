@@ -20,6 +20,7 @@ import { ApiError, detailsFor, failure, internalError, unauthorized } from './st
 import type { StatusBody } from './status';
 import { handleExecUpgrade, handlePortForwardUpgrade } from './streams';
 import { streamPodLogs } from './logsEndpoint';
+import { generateFreeName, randomSuffix } from './names';
 import type { KeyAndCert } from './certs';
 import { decodeProtobufObject, protobufContentType } from './protobuf';
 
@@ -339,7 +340,11 @@ export class ApiServer {
           }
         }
         body.metadata ??= {};
-        if (!body.metadata.name && body.metadata.generateName) body.metadata.name = `${body.metadata.generateName}${randomSuffixForCreate()}`;
+        if (!body.metadata.name && body.metadata.generateName) {
+          const prefix: string = body.metadata.generateName;
+          // Every attempt taken: the last one goes on to the store, which answers 409 like the real server.
+          body.metadata.name = generateFreeName(prefix, (name) => store.get(r, p.namespace, name) !== undefined) ?? `${prefix}${randomSuffix()}`;
+        }
         if (!body.metadata.name) throw this.invalid(r, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }]);
         this.validate(r, body);
         body.metadata.namespace = p.namespace;
@@ -733,13 +738,6 @@ function includeObject(q: URLSearchParams): IncludeObject {
 function userAgentManager(req: IncomingMessage): string {
   // The API server derives the default field manager from the User-Agent's first segment.
   return (req.headers['user-agent'] ?? 'unknown').split('/')[0];
-}
-
-function randomSuffixForCreate(): string {
-  const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
-  let out = '';
-  for (let i = 0; i < 5; i++) out += alphanums[Math.floor(Math.random() * alphanums.length)];
-  return out;
 }
 
 export function httpReason(code: number): string {

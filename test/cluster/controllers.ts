@@ -4,7 +4,7 @@
 // of owned objects, and a namespace lifecycle. They react to store events through a work queue.
 import type { ClusterSim } from './cluster';
 import type { ChangeEvent, KubeObject } from './store';
-import { randomSuffix, templateHash } from './names';
+import { generateFreeName, templateHash } from './names';
 import { resourceByKind } from './resources';
 import { Seeder } from './seed';
 
@@ -188,6 +188,14 @@ export class Controllers {
 
   // ---- Pods -------------------------------------------------------------------------------------
 
+  /**
+   * A free pod name for a controller (the API server fills generateName and retries on collision); undefined
+   * when all attempts collided, and the controller tries again on its next sync, as the real one does.
+   */
+  private generatedPodName(namespace: string, prefix: string): string | undefined {
+    return generateFreeName(prefix, (name) => this.sim.store.get(Pod, namespace, name) !== undefined);
+  }
+
   /** A pod from a workload's template, scheduled to `nodeName` (or the least busy node). */
   createPod(owner: KubeObject, template: any, name: string, extraLabels: Record<string, string>, nodeName?: string): KubeObject {
     const spec = structuredClone(template.spec ?? {});
@@ -350,7 +358,8 @@ export class Controllers {
     const desired = rs.spec?.replicas ?? 1;
     const pods = this.owned(Pod, rs);
     for (let i = pods.length; i < desired; i++) {
-      this.createPod(rs, rs.spec.template, `${name}-${randomSuffix()}`, {});
+      const podName = this.generatedPodName(namespace, `${name}-`);
+      if (podName) this.createPod(rs, rs.spec.template, podName, {});
     }
     if (pods.length > desired) {
       // Scale down the least useful first: not ready, then youngest.
@@ -426,7 +435,8 @@ export class Controllers {
     const pods = this.owned(Pod, ds, true);
     for (const node of nodes) {
       if (!pods.some((p) => p.spec.nodeName === node)) {
-        this.createPod(ds, ds.spec.template, `${name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, node);
+        const podName = this.generatedPodName(namespace, `${name}-`);
+        if (podName) this.createPod(ds, ds.spec.template, podName, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, node);
       }
     }
     // RollingUpdate with maxUnavailable 1: replace one outdated pod at a time, when all others are ready.

@@ -11,6 +11,24 @@ export function randomSuffix(length = 5): string {
   return out;
 }
 
+/**
+ * How often the API server draws a new suffix for a `generateName` that collides before it answers 409
+ * (apiserver's RetryGenerateName, on by default since Kubernetes 1.32: 8 attempts in all).
+ */
+export const GENERATE_NAME_ATTEMPTS = 8;
+
+/**
+ * A free `prefix` + suffix name, retried on collision like the API server; undefined when every attempt
+ * collided (the caller answers 409 AlreadyExists, as the real server does then). `suffix` is for tests.
+ */
+export function generateFreeName(prefix: string, isTaken: (name: string) => boolean, suffix: () => string = randomSuffix): string | undefined {
+  for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
+    const name = `${prefix}${suffix()}`;
+    if (!isTaken(name)) return name;
+  }
+  return undefined;
+}
+
 function fnv32a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

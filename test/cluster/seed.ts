@@ -5,7 +5,7 @@
 import type { ClusterSim } from './cluster';
 import { resourceByKind } from './resources';
 import type { KubeObject } from './store';
-import { randomSuffix, templateHash } from './names';
+import { generateFreeName, templateHash } from './names';
 
 const R = {
   Namespace: resourceByKind('Namespace'),
@@ -215,7 +215,7 @@ export class Seeder {
     }, { adopt: true });
     for (let i = 0; i < pods; i++) {
       const pod: any = {
-        metadata: { name: `app-${hash}-${randomSuffix()}`, generateName: `app-${hash}-`, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }] },
+        metadata: { name: generateFreeName(`app-${hash}-`, (name) => store.get(R.Pod, namespace, name) !== undefined), generateName: `app-${hash}-`, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }] },
         spec: { ...structuredClone(template.spec), nodeName: this.sim.pickNode(), serviceAccountName: 'default', serviceAccount: 'default', restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 },
       };
       this.sim.startPod(pod);
