@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { entryFields } from '../../src/logs/fields';
 import { parseZtunnelLine } from '../../src/logs/parser';
 import { ztunnelLogLines } from './ztunnelLogCorpus';
+import { exitCodeFor, loadSize } from './benchMode';
 
-const lineCount = Number(process.env.BENCH_LINES ?? 1_000_000);
+const lineCount = loadSize('BENCH_LINES', 1_000_000, 100_000);
 const rounds = 5;
 const target = 0.5;
 
@@ -98,4 +99,4 @@ console.log(`  parser (parse + classify):           ${perSecond(result.parser)}`
 console.log(`  ratio parser/baseline: ${result.ratio.toFixed(2)} (target >= ${target}) ${result.ratio >= target ? 'PASS' : 'FAIL'}`);
 console.log(`  with every field parsed too:         ${perSecond(eager.parser)} (ratio ${eager.ratio.toFixed(2)}, informational)`);
 if (sink === -1) console.log('');
-if (result.ratio < target) process.exitCode = 1;
+process.exitCode = exitCodeFor(result.ratio < target ? 1 : 0);

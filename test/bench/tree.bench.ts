@@ -17,11 +17,12 @@ import { ClusterModel } from '../../src/mesh/clusterModel';
 import type { NamespaceEntry } from '../../src/mesh/clusterModel';
 import { namespaceContextValue } from '../../src/mesh/contextValue';
 import { kubectlPath } from '../kubectl/kubectl';
+import { exitCodeFor, loadSize, SMOKE } from './benchMode';
 
-const NAMESPACES = Number(process.env.AMBIENT_BENCH_NAMESPACES ?? 2000);
-const PODS_PER_NAMESPACE = Number(process.env.AMBIENT_BENCH_PODS_PER_NAMESPACE ?? 10);
-const ROUNDS = 5;
-const LABEL_CHANGES = 20;
+const NAMESPACES = loadSize('AMBIENT_BENCH_NAMESPACES', 2000, 100);
+const PODS_PER_NAMESPACE = loadSize('AMBIENT_BENCH_PODS_PER_NAMESPACE', 10, 5);
+const ROUNDS = SMOKE ? 1 : 5;
+const LABEL_CHANGES = SMOKE ? 5 : 20;
 /** The tree's default `ambient.explorer.refreshDelayMs`: the debounce every change goes through. */
 const REFRESH_DELAY_MS = 100;
 const SYSTEM = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -173,7 +174,8 @@ async function main(): Promise<number> {
     kube.dispose();
     await cluster.stop();
   }
-  return failures === 0 ? 0 : 1;
+  if (failures > 0 && SMOKE) console.log(`${failures} target(s) missed (smoke run: not judged)`);
+  return exitCodeFor(failures);
 }
 
 main().then(
