@@ -36,7 +36,7 @@ describe('generateName on the test cluster', () => {
     sim.store.create(resourceByKind('Namespace'), { metadata: { name: 'names' } });
     const server = new URL(cluster.servers['cluster-2']!);
     // cluster-2's admin authenticates with a bearer token, as the kubeconfig says.
-    const token = /- name: cluster-2-admin\n  user:\n    token: (\S+)/.exec(readFileSync(cluster.kubeconfigPath, 'utf8'))![1]!;
+    const token = /- name: cluster-2-admin\n {2}user:\n {4}token: (\S+)/.exec(readFileSync(cluster.kubeconfigPath, 'utf8'))![1]!;
     const agent = new https.Agent({ keepAlive: true, maxSockets: IN_FLIGHT, ca: cluster.caPem });
     const body = JSON.stringify({
       apiVersion: 'v1',
