@@ -214,8 +214,11 @@ export class Seeder {
       status: { replicas: pods, fullyLabeledReplicas: pods, readyReplicas: pods, availableReplicas: pods, observedGeneration: 1 },
     }, { adopt: true });
     for (let i = 0; i < pods; i++) {
+      const podName = generateFreeName(`app-${hash}-`, (name) => store.get(R.Pod, namespace, name) !== undefined);
+      // Seeding has no controller to retry later: a collision on every attempt is a seed that cannot be built.
+      if (!podName) throw new Error(`seeding ${namespace}: every generated name for app-${hash}- was taken`);
       const pod: any = {
-        metadata: { name: generateFreeName(`app-${hash}-`, (name) => store.get(R.Pod, namespace, name) !== undefined), generateName: `app-${hash}-`, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }] },
+        metadata: { name: podName, generateName: `app-${hash}-`, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }] },
         spec: { ...structuredClone(template.spec), nodeName: this.sim.pickNode(), serviceAccountName: 'default', serviceAccount: 'default', restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 },
       };
       this.sim.startPod(pod);
