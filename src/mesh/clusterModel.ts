@@ -401,8 +401,12 @@ export class ClusterModel {
       this.namespaces.set(facts.name, facts);
     }
     if (this.statusValue !== 'ready') return;
+    const countsBefore = this.counts;
     this.recount();
-    if (type === 'MODIFIED' && before) {
+    // The context's own row says how many namespaces are ambient: a label that changes the count is a
+    // change of the context, not only of the namespace's row.
+    const countsChanged = countsBefore?.ambient !== this.counts?.ambient || countsBefore?.total !== this.counts?.total;
+    if (type === 'MODIFIED' && before && !countsChanged) {
       if (JSON.stringify(before) !== JSON.stringify(facts)) this.fireNamespaces([facts.name], true);
     } else {
       this.fireCluster();
