@@ -52,6 +52,19 @@ export interface NamespaceEntry {
   readonly system: boolean;
 }
 
+/**
+ * One reading of a context, taken once per redraw: the context row, its namespace rows, their badges and
+ * the status bar all draw from the same reading, so they never disagree. Immutable.
+ */
+export interface ClusterView {
+  readonly status: ClusterStatus;
+  readonly problem?: ClusterProblem;
+  readonly summary?: MeshSummary;
+  readonly namespaceCounts?: { readonly ambient: number; readonly total: number };
+  /** Namespace rows by name, in name order (empty until started and synced). */
+  readonly namespaces: ReadonlyMap<string, NamespaceEntry>;
+}
+
 export interface PodEntry {
   readonly facts: PodFacts;
   readonly state: CaptureState;
@@ -444,6 +457,17 @@ export class ClusterModel {
   }
 
   // ---- Reading the live model ----
+
+  /** The model as it is now, as one immutable value (entries are cached: cheap when little changed). */
+  view(): ClusterView {
+    return {
+      status: this.statusValue,
+      problem: this.problemValue,
+      summary: this.summaryValue,
+      namespaceCounts: this.counts,
+      namespaces: new Map(this.namespaceEntries().map((entry) => [entry.name, entry])),
+    };
+  }
 
   /** Namespace rows, sorted by name (empty until started and synced). */
   namespaceEntries(): NamespaceEntry[] {

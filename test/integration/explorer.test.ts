@@ -198,7 +198,8 @@ describe('Clusters view (explorer)', function () {
     const finance = await namespaceNode(provider, context, 'finance');
     const rendered = new Promise<number>((resolve) => {
       const subscription = provider.onDidRequestRender((changes) => {
-        if (changes.some((c) => c.scope === 'namespaces' && c.context === 'cluster-1' && c.namespaces.includes('finance') && c.labelsChanged)) {
+        // Enrolling changes cluster-1's ambient count, so the whole context is redrawn (its row says the count).
+        if (changes.some((c) => c.scope === 'cluster' && c.context === 'cluster-1') && api.decorations.provideFileDecoration(finance.resourceUri)?.badge === 'A') {
           subscription.dispose();
           resolve(Date.now());
         }
