@@ -144,20 +144,51 @@ describe('Clusters tree: no stale rows (soak)', function () {
   let api: AmbientMeshApi;
   const proxies = new Map<string, string>();
   const children: ChildProcess[] = [];
+  const subscriptions: vscode.Disposable[] = [];
   const contexts = new Map<string, ContextNode>();
   const rows = new Map<string, Map<string, NamespaceNode>>();
   let untouchedBefore: string;
   /** Which soak namespaces were ambient before the suite, per cluster: put back afterwards. */
   const ambientBefore = new Map<string, Set<string>>();
 
-  /** What the tree shows now, read the way VS Code reads it (getTreeItem, the decoration, the status bar). */
+  /**
+   * What VS Code has been told to draw, kept the way VS Code keeps it: a tree item is read again only when
+   * the provider fires onDidChangeTreeData for it (a context brings its rows along: VS Code asks for an
+   * expanded element's children again), a badge only when the decoration provider fires its URI. A redraw
+   * the extension forgets to ask for stays stale here, as it would on screen.
+   */
+  const drawnItems = new Map<string, string | undefined>();
+  const drawnBadges = new Map<string, { badge: string | undefined; color: string | undefined }>();
+
+  function redrawItems(elements: readonly { id: string }[] | undefined): void {
+    const fired = (id: string) => elements === undefined || elements.some((e) => e.id === id);
+    for (const [context, node] of contexts) {
+      const contextFired = fired(node.id);
+      if (contextFired) drawnItems.set(node.id, String(node.getTreeItem().description));
+      for (const row of rows.get(context)!.values()) {
+        if (!contextFired && !fired(row.id)) continue;
+        const description = row.getTreeItem().description;
+        drawnItems.set(row.id, description === undefined ? undefined : String(description));
+      }
+    }
+  }
+
+  function redrawBadges(uris: readonly vscode.Uri[] | undefined): void {
+    for (const byName of rows.values()) {
+      for (const row of byName.values()) {
+        if (uris && !uris.some((uri) => uri.toString() === row.resourceUri.toString())) continue;
+        const decoration = api.decorations.provideFileDecoration(row.resourceUri);
+        drawnBadges.set(row.id, { badge: decoration?.badge, color: (decoration?.color as vscode.ThemeColor | undefined)?.id });
+      }
+    }
+  }
+
+  /** What the tree shows of a context now: rows, badges, its summary, and for cluster-1 the status bar. */
   function shown(context: string): ContextState {
-    const state: ContextState = { rows: {}, summary: String(contexts.get(context)!.getTreeItem().description) };
+    const state: ContextState = { rows: {}, summary: drawnItems.get(contexts.get(context)!.id) ?? '' };
     for (const name of SOAK_NAMESPACES) {
-      const node = rows.get(context)!.get(name)!;
-      const decoration = api.decorations.provideFileDecoration(node.resourceUri);
-      const description = node.getTreeItem().description;
-      state.rows[name] = { description: description === undefined ? undefined : String(description), badge: decoration?.badge, color: (decoration?.color as vscode.ThemeColor | undefined)?.id };
+      const row = rows.get(context)!.get(name)!;
+      state.rows[name] = { description: drawnItems.get(row.id), badge: drawnBadges.get(row.id)?.badge, color: drawnBadges.get(row.id)?.color };
     }
     if (context === 'cluster-1') state.status = api.statusBar.item.text;
     return state;
@@ -242,6 +273,12 @@ describe('Clusters tree: no stale rows (soak)', function () {
       assert.deepEqual([...byName.keys()].sort(), [...SOAK_NAMESPACES].sort(), `the soak's namespaces under ${context}`);
       rows.set(context, byName);
     }
+    subscriptions.push(
+      api.clusters.onDidChangeTreeData((elements) => redrawItems(elements === undefined ? undefined : Array.isArray(elements) ? elements : [elements])),
+      api.decorations.onDidChangeFileDecorations((uris) => redrawBadges(uris === undefined ? undefined : Array.isArray(uris) ? uris : [uris])),
+    );
+    redrawItems(undefined);
+    redrawBadges(undefined);
     for (const context of CLUSTERS) {
       const namespaces = await kubectlJson<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(context, 'get', 'namespaces');
       ambientBefore.set(context, new Set(namespaces.items.filter((n) => n.metadata.labels?.[MODE] === 'ambient').map((n) => n.metadata.name)));
@@ -254,6 +291,7 @@ describe('Clusters tree: no stale rows (soak)', function () {
     if (proxies.size === CLUSTERS.length && ambientBefore.size === CLUSTERS.length) {
       await Promise.all(CLUSTERS.flatMap((c) => SOAK_NAMESPACES.map((ns) => setMode(c, ns, ambientBefore.get(c)!.has(ns)))));
     }
+    for (const subscription of subscriptions) subscription.dispose();
     for (const child of children) child.kill();
   });
 
@@ -265,7 +303,7 @@ describe('Clusters tree: no stale rows (soak)', function () {
     const before = shown('cluster-1');
     const atModelChange: ContextState[] = [];
     const atRedraw: ContextState[] = [];
-    const subscriptions = [
+    const listeners = [
       // The model has the change; nothing the user sees may have moved yet, or the parts disagree.
       api.model.onDidChange((change) => {
         if (change.scope !== 'kubeconfig' && change.context === 'cluster-1' && api.model.cluster('cluster-1').namespaceEntry('finance')?.dataplane.ambient) atModelChange.push(shown('cluster-1'));
@@ -285,7 +323,7 @@ describe('Clusters tree: no stale rows (soak)', function () {
       assert.equal(atRedraw[0].status, before.status!.replace(/ambient (\d+)\//, (_, n: string) => `ambient ${Number(n) + 1}/`), 'and so does the status bar');
       assert.deepEqual(shown('cluster-1'), expected, 'and all of it equals what kubectl reports');
     } finally {
-      for (const s of subscriptions) s.dispose();
+      for (const listener of listeners) listener.dispose();
       await setMode('cluster-1', 'finance', ambientBefore.get('cluster-1')!.has('finance'));
     }
   });
