@@ -20,6 +20,7 @@ import * as vscode from 'vscode';
 import type { AmbientMeshApi } from '../../src/extension';
 import type { ContextNode } from '../../src/views/contextNode';
 import type { NamespaceNode } from '../../src/views/namespaceNode';
+import { prng } from '../seededRandom';
 
 const EXTENSION_ID = 'ambient-mesh.ambient-mesh';
 const run = promisify(execFile);
@@ -51,17 +52,6 @@ async function kubectlJson<T>(context: string, ...args: string[]): Promise<T> {
   return JSON.parse(stdout) as T;
 }
 
-/** mulberry32: small, seedable, good enough to pick changes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `kubectl proxy` for one context: the soak's writes go through kubectl's own connection to the API server. */
 async function startProxy(context: string): Promise<{ url: string; child: ChildProcess }> {
