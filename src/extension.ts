@@ -62,8 +62,8 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   );
   const clustersView = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: clusters, canSelectMany: true, showCollapseAll: true });
   clusters.attach(clustersView);
-  const decorations = new NamespaceDecorationProvider(model, clusters);
-  const statusBar = new ClustersStatusBar(model);
+  const decorations = new NamespaceDecorationProvider(clusters);
+  const statusBar = new ClustersStatusBar(model, clusters);
   context.subscriptions.push(clusters, clustersView, decorations, vscode.window.registerFileDecorationProvider(decorations), statusBar);
 
   const syncFilterContext = () =>

@@ -52,6 +52,19 @@ export interface NamespaceEntry {
   readonly system: boolean;
 }
 
+/**
+ * One reading of a context, taken once per redraw: the context row, its namespace rows, their badges and
+ * the status bar all draw from the same reading, so they never disagree. Immutable.
+ */
+export interface ClusterView {
+  readonly status: ClusterStatus;
+  readonly problem?: ClusterProblem;
+  readonly summary?: MeshSummary;
+  readonly namespaceCounts?: { readonly ambient: number; readonly total: number };
+  /** Namespace rows by name, in name order (empty until started and synced). */
+  readonly namespaces: ReadonlyMap<string, NamespaceEntry>;
+}
+
 export interface PodEntry {
   readonly facts: PodFacts;
   readonly state: CaptureState;
@@ -401,8 +414,12 @@ export class ClusterModel {
       this.namespaces.set(facts.name, facts);
     }
     if (this.statusValue !== 'ready') return;
+    const countsBefore = this.counts;
     this.recount();
-    if (type === 'MODIFIED' && before) {
+    // The context's own row says how many namespaces are ambient: a label that changes the count is a
+    // change of the context, not only of the namespace's row.
+    const countsChanged = countsBefore?.ambient !== this.counts?.ambient || countsBefore?.total !== this.counts?.total;
+    if (type === 'MODIFIED' && before && !countsChanged) {
       if (JSON.stringify(before) !== JSON.stringify(facts)) this.fireNamespaces([facts.name], true);
     } else {
       this.fireCluster();
@@ -440,6 +457,17 @@ export class ClusterModel {
   }
 
   // ---- Reading the live model ----
+
+  /** The model as it is now, as one immutable value (entries are cached: cheap when little changed). */
+  view(): ClusterView {
+    return {
+      status: this.statusValue,
+      problem: this.problemValue,
+      summary: this.summaryValue,
+      namespaceCounts: this.counts,
+      namespaces: new Map(this.namespaceEntries().map((entry) => [entry.name, entry])),
+    };
+  }
 
   /** Namespace rows, sorted by name (empty until started and synced). */
   namespaceEntries(): NamespaceEntry[] {

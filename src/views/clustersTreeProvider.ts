@@ -1,6 +1,9 @@
-// The Clusters view's data provider: thin. Nodes read the mesh model; model changes are gathered for a
-// short delay and re-fired as onDidChangeTreeData for exactly the nodes that changed.
+// The Clusters view's data provider: thin. Model changes are gathered for a short delay; each redraw then
+// takes one reading of every changed context (ClusterView) and re-fires onDidChangeTreeData for exactly the
+// nodes that changed. Rows, badges and the status bar draw from those readings, never from the live model,
+// so whenever VS Code asks them they show the same state.
 import * as vscode from 'vscode';
+import type { ClusterView, NamespaceEntry } from '../mesh/clusterModel';
 import type { MeshChange, MeshModel } from '../mesh/meshModel';
 import { ContextNode } from './contextNode';
 import type { ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
@@ -17,6 +20,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   private readonly services: ExplorerServices;
   private readonly contextNodes = new Map<string, ContextNode>();
+  /** The reading each context was last drawn from. */
+  private readonly views = new Map<string, ClusterView>();
   private pendingChanges: MeshChange[] = [];
   private timer?: NodeJS.Timeout;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -27,7 +32,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     private readonly refreshDelayMs: () => number,
     health?: HealthLookup,
   ) {
-    this.services = { model, filters, health };
+    this.services = { model, filters, health, view: (context) => this.view(context), viewNow: (context) => this.viewNow(context) };
     this.subscriptions.push(model.onDidChange((change) => this.schedule(change)));
     if (health) this.subscriptions.push(health.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
   }
@@ -61,6 +66,27 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     });
   }
 
+  /** What the tree shows of a context: the reading of its last redraw (taken now if it was never drawn). */
+  view(context: string): ClusterView {
+    let view = this.views.get(context);
+    if (!view) this.views.set(context, (view = this.model.cluster(context).view()));
+    return view;
+  }
+
+  /** A namespace row as drawn, for its badge; undefined while its context was never drawn. */
+  drawnNamespace(context: string, namespace: string): NamespaceEntry | undefined {
+    return this.views.get(context)?.namespaces.get(namespace);
+  }
+
+  /**
+   * For a context's children: redraw first if changes are still gathering, so the list VS Code gets now and
+   * the rows, badges and status bar it redraws next come from the same reading.
+   */
+  private viewNow(context: string): ClusterView {
+    if (this.pendingChanges.length > 0) this.flush();
+    return this.view(context);
+  }
+
   contextNode(context: string): ContextNode | undefined {
     return this.contextNodes.get(context);
   }
@@ -81,6 +107,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   /** Redraw everything now (filters changed, kubeconfig reloaded, Refresh). */
   refreshAll(): void {
+    this.flush();
     this.changeEmitter.fire(undefined);
   }
 
@@ -98,6 +125,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.pendingChanges = [];
     if (changes.length === 0) return;
     const plan = redrawPlan(changes, this.filters().showOnlyAmbient);
+    this.readAgain(plan.all ? undefined : new Set(changes.flatMap((c) => (c.scope === 'kubeconfig' ? [] : [c.context]))));
     if (plan.all) {
       this.changeEmitter.fire(undefined);
     } else {
@@ -117,6 +145,16 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       if (elements.length > 0) this.changeEmitter.fire(elements);
     }
     this.renderEmitter.fire(changes);
+  }
+
+  /** Take new readings of these contexts (all drawn ones when undefined), before anything is redrawn. */
+  private readAgain(contexts: ReadonlySet<string> | undefined): void {
+    // After a kubeconfig change contexts may be gone (and their models replaced): forget those.
+    const known = new Set(this.model.contexts().map((c) => c.name));
+    for (const context of [...this.views.keys()]) if (!known.has(context)) this.views.delete(context);
+    for (const context of contexts ?? [...this.views.keys()]) {
+      if (known.has(context)) this.views.set(context, this.model.cluster(context).view());
+    }
   }
 
   dispose(): void {

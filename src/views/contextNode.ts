@@ -2,7 +2,7 @@
 // cannot be reached. Expanding it starts the cluster's watches; collapsing it stops them.
 import * as vscode from 'vscode';
 import type { KubeContextInfo } from '../kube/types';
-import type { ClusterModel } from '../mesh/clusterModel';
+import type { ClusterModel, ClusterView } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
 import { contextDescription, isIstioInstalled } from '../mesh/meshSummary';
 import { COMMANDS } from './commandIds';
@@ -33,23 +33,24 @@ export class ContextNode extends ExplorerNode {
     return this.services.model.cluster(this.info.name);
   }
 
-  /** The short line next to the context name. */
+  /** The short line next to the context name, as drawn. */
   description(): string {
-    const cluster = this.cluster;
-    if (cluster.status === 'error' && cluster.problem) return cluster.problem.sentence;
-    if (cluster.status === 'loading' && !cluster.summary) return 'loading…';
-    return contextDescription(cluster.summary, cluster.namespaceCounts?.ambient);
+    const view = this.services.view(this.context);
+    if (view.status === 'error' && view.problem) return view.problem.sentence;
+    if (view.status === 'loading' && !view.summary) return 'loading…';
+    return contextDescription(view.summary, view.namespaceCounts?.ambient);
   }
 
   getTreeItem(): vscode.TreeItem {
     const cluster = this.cluster;
     // A collapsed context still says what it is: one cheap summary load, no watches.
     if (!cluster.live && cluster.summary === undefined && cluster.status !== 'error') void cluster.loadSummary();
+    const view = this.services.view(this.context);
     const item = new vscode.TreeItem(this.info.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = this.description();
-    const error = cluster.status === 'error';
-    const noIstio = cluster.summary !== undefined && !isIstioInstalled(cluster.summary);
+    const error = view.status === 'error';
+    const noIstio = view.summary !== undefined && !isIstioInstalled(view.summary);
     item.iconPath = error
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
       : new vscode.ThemeIcon(this.info.isCurrent ? 'vm-active' : 'vm', this.info.isCurrent ? new vscode.ThemeColor('charts.green') : undefined);
@@ -61,20 +62,20 @@ export class ContextNode extends ExplorerNode {
     item.accessibilityInformation = {
       label: `${this.info.name}${this.info.isCurrent ? ' (current context)' : ''}${item.description ? `, ${item.description}` : ''}`,
     };
-    item.contextValue = contextValue('context', [this.info.isCurrent && 'current', cluster.status === 'loading' && 'loading', error && 'error', noIstio && 'noIstio']);
+    item.contextValue = contextValue('context', [this.info.isCurrent && 'current', view.status === 'loading' && 'loading', error && 'error', noIstio && 'noIstio']);
     return item;
   }
 
   override async getChildren(): Promise<ExplorerNode[]> {
     const cluster = this.cluster;
     await cluster.start();
-    if (cluster.status === 'error') return this.problemNodes();
+    const view = this.services.viewNow(this.context);
+    if (view.status === 'error') return this.problemNodes(view);
     this.meshNode ??= new MeshNode(this, cluster, this.services.health);
     const filters = this.services.filters();
-    const entries = cluster
-      .namespaceEntries()
-      .filter((e) => !(filters.hideSystemNamespaces && e.system) && !(filters.showOnlyAmbient && !e.dataplane.ambient));
-    const namespaces = reuseNodes(this.namespaceNodes, entries.map((e) => e.name), (name) => new NamespaceNode(this, cluster, name));
+    const entries = [...view.namespaces.values()].filter((e) => !(filters.hideSystemNamespaces && e.system) && !(filters.showOnlyAmbient && !e.dataplane.ambient));
+    const drawn = (name: string) => this.services.view(this.context).namespaces.get(name);
+    const namespaces = reuseNodes(this.namespaceNodes, entries.map((e) => e.name), (name) => new NamespaceNode(this, cluster, name, drawn));
     const empty = namespaces.length === 0 ? [new MessageNode(this, 'empty', filters.showOnlyAmbient ? 'No ambient namespaces' : 'No namespaces')] : [];
     return [this.meshNode, ...namespaces, ...empty];
   }
@@ -84,8 +85,8 @@ export class ContextNode extends ExplorerNode {
     return this.namespaceNodes.get(name);
   }
 
-  private problemNodes(): ExplorerNode[] {
-    const problem = this.cluster.problem;
+  private problemNodes(view: ClusterView): ExplorerNode[] {
+    const problem = view.problem;
     return [
       new MessageNode(this, 'problem', problem?.sentence ?? `Could not load ${this.context}.`, {
         icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),

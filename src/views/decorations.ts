@@ -2,7 +2,6 @@
 // captured), S (sidecar), ! (sidecar + ambient conflict), W (waypoint only); nothing outside the mesh.
 import * as vscode from 'vscode';
 import type { BadgeTone } from '../mesh/dataplane';
-import type { MeshModel } from '../mesh/meshModel';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import { namespaceUri, parseNamespaceUri } from './nodeUri';
 
@@ -18,10 +17,7 @@ export class NamespaceDecorationProvider implements vscode.FileDecorationProvide
   readonly onDidChangeFileDecorations = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(
-    private readonly model: MeshModel,
-    provider: ClustersTreeProvider,
-  ) {
+  constructor(private readonly provider: ClustersTreeProvider) {
     // Follow the tree's own (debounced) redraws, so badge and description change together.
     this.subscription = provider.onDidRequestRender((changes) => {
       const uris: vscode.Uri[] = [];
@@ -36,7 +32,8 @@ export class NamespaceDecorationProvider implements vscode.FileDecorationProvide
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     const target = parseNamespaceUri(uri);
     if (!target) return undefined;
-    const entry = this.model.cluster(target.context).namespaceEntry(target.namespace);
+    // The row as the tree last drew it: badge and description come from the same reading.
+    const entry = this.provider.drawnNamespace(target.context, target.namespace);
     if (!entry?.badge.letter || !entry.badge.tone) return undefined;
     const decoration = new vscode.FileDecoration(entry.badge.letter, entry.badge.description, new vscode.ThemeColor(BADGE_COLORS[entry.badge.tone]));
     decoration.propagate = false;

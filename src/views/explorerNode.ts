@@ -1,5 +1,6 @@
 // The base of every node in the Clusters view, and what nodes need from the rest of the extension.
 import type * as vscode from 'vscode';
+import type { ClusterView } from '../mesh/clusterModel';
 import type { HealthStatus } from '../mesh/health';
 import type { MeshModel } from '../mesh/meshModel';
 
@@ -19,6 +20,10 @@ export interface ExplorerServices {
   readonly model: MeshModel;
   readonly filters: () => NamespaceFilters;
   readonly health?: HealthLookup;
+  /** What the tree shows of a context: the reading of its last redraw (rows draw from it, not the live model). */
+  readonly view: (context: string) => ClusterView;
+  /** The same, after redrawing whatever changes are still gathering (for children lists). */
+  readonly viewNow: (context: string) => ClusterView;
 }
 
 /**

@@ -39,6 +39,8 @@ export class NamespaceNode extends ExplorerNode {
     parent: ExplorerNode,
     readonly cluster: ClusterModel,
     readonly name: string,
+    /** The row as of the tree's last redraw: what getTreeItem shows, the same reading as its badge. */
+    private readonly drawn: (name: string) => NamespaceEntry | undefined,
   ) {
     super(parent);
     this.id = `${parent.id}/ns/${name}`;
@@ -67,7 +69,7 @@ export class NamespaceNode extends ExplorerNode {
     item.id = this.id;
     item.resourceUri = this.resourceUri;
     item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-    const entry = this.entry();
+    const entry = this.drawn(this.name);
     if (entry) {
       item.description = entry.badge.description || undefined;
       item.tooltip = namespaceTooltip(entry, this.context);

@@ -1,18 +1,25 @@
-// The status bar item: the current context and `ambient n/m` namespaces; a click focuses the Clusters view.
+// The status bar item: the current context and `ambient n/m` namespaces, as the Clusters view last drew
+// them; a click focuses the Clusters view.
 import * as vscode from 'vscode';
 import type { MeshModel } from '../mesh/meshModel';
+import type { ClustersTreeProvider } from './clustersTreeProvider';
 import { FOCUS_CLUSTERS_VIEW } from './commandIds';
 
 export class ClustersStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly model: MeshModel) {
+  constructor(
+    private readonly model: MeshModel,
+    private readonly tree: ClustersTreeProvider,
+  ) {
     this.item = vscode.window.createStatusBarItem('ambientMesh.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Ambient Mesh';
     this.item.command = FOCUS_CLUSTERS_VIEW;
-    this.subscription = model.onDidChange((change) => {
-      if (change.scope === 'kubeconfig' || change.context === this.model.currentContext()) this.update();
+    // Updated with the tree's redraws, from the same reading: the count here and on the context row agree.
+    this.subscription = tree.onDidRequestRender((changes) => {
+      const current = this.model.currentContext();
+      if (changes.some((change) => change.scope === 'kubeconfig' || change.context === current)) this.update();
     });
     this.update();
   }
@@ -25,10 +32,11 @@ export class ClustersStatusBar implements vscode.Disposable {
     }
     const cluster = this.model.cluster(current);
     if (!cluster.live && cluster.namespaceCounts === undefined && cluster.status !== 'error') void cluster.loadSummary();
-    const counts = cluster.namespaceCounts;
-    if (cluster.status === 'error') {
+    const view = this.tree.view(current);
+    const counts = view.namespaceCounts;
+    if (view.status === 'error') {
       this.item.text = `$(warning) ${current}`;
-      this.item.tooltip = cluster.problem?.sentence;
+      this.item.tooltip = view.problem?.sentence;
     } else {
       this.item.text = counts ? `$(vm-active) ${current} · ambient ${counts.ambient}/${counts.total}` : `$(vm-active) ${current}`;
       this.item.tooltip = counts

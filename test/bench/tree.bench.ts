@@ -153,7 +153,9 @@ async function main(): Promise<number> {
       const t = performance.now();
       const seen = new Promise<number>((resolve) => {
         const subscription = live.onDidChange((change) => {
-          if (change.scope !== 'namespaces' || !change.namespaces.includes(namespace) || !change.labelsChanged) return;
+          // Enrolling changes the context's ambient count: the model reports a change of the whole context.
+          const covers = change.scope === 'cluster' || (change.scope === 'namespaces' && change.namespaces.includes(namespace) && change.labelsChanged);
+          if (!covers || live.namespaceEntry(namespace)?.dataplane.ambient !== true) return;
           subscription.dispose();
           // The provider redraws after its debounce; the row is rendered from the model at that moment.
           setTimeout(() => {

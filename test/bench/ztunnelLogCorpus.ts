@@ -1,18 +1,7 @@
 // A realistic, deterministic mix of ztunnel output for the parser benchmark: mostly plain-format access
 // logs (mTLS and plain text), with XDS, inpod, certificate, DNS and TLS-failure lines, some in JSON, the
 // legacy format, behind `kubectl logs --prefix`, with tabs turned into spaces, ANSI colours, or no timestamp.
-
-function prng(seed: number): () => number {
-  // mulberry32: small and good enough to vary the lines.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../seededRandom';
 
 const workloads = [
   { name: 'curl-7d9c8b5f4-x2k8q', ns: 'finance', sa: 'curl' },

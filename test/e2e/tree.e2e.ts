@@ -32,6 +32,25 @@ async function descriptionOf(row: Locator): Promise<string> {
   return (await description.count()) > 0 ? ((await description.first().textContent()) ?? '').trim() : '';
 }
 
+/**
+ * Polls the row's description through its locator. Not through one element handle: when the parent
+ * context is redrawn (an enrolment changes its "n ambient") VS Code's list may draw the row into another
+ * DOM element, and a handle taken before would watch the old one for ever.
+ */
+async function waitForDescription(row: Locator, expected: RegExp): Promise<void> {
+  await waitForText(`description of ${await row.getAttribute('aria-label')}`, () => descriptionOf(row), expected);
+}
+
+async function waitForText(what: string, read: () => Promise<string>, expected: RegExp): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let text = await read();
+  while (!expected.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    text = await read();
+  }
+  assert.match(text, expected, what);
+}
+
 test('the Clusters tree shows both contexts, finance/accounts without a badge, and the badge after kubectl label', () =>
   withWorkbench('tree', async (wb) => {
     const view = await wb.openAmbientMeshView();
@@ -57,23 +76,25 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
     await waitForBadge(legacy, 'A');
     assert.match(await descriptionOf(legacy), /^ambient · 1\/1 captured$/);
     await wb.screenshot('finance-accounts-no-badge');
+    // The context row and the status bar count the ambient namespaces: they must follow the label too.
+    const contextLabel = async () => (await cluster1.getAttribute('aria-label')) ?? '';
+    const statusText = async () => ((await wb.page.locator('.statusbar-item', { hasText: 'cluster-1 · ambient' }).first().textContent()) ?? '').trim();
+    const ambientBefore = Number(/· (\d+) ambient$/.exec(await contextLabel())?.[1]);
+    assert.ok(ambientBefore >= 1, await contextLabel());
+    await waitForText('status bar', statusText, new RegExp(`cluster-1 · ambient ${ambientBefore}/\\d+$`));
 
     await wb.kubectl(['label', 'namespace', 'finance', 'istio.io/dataplane-mode=ambient'], 'cluster-1');
     try {
-      await wb.page.waitForFunction(
-        (row) => /^ambient · /.test(row?.querySelector('.label-description')?.textContent?.trim() ?? ''),
-        await finance.elementHandle(),
-        { timeout: STEP_TIMEOUT_MS },
-      );
+      await waitForDescription(finance, /^ambient · /);
       await waitForBadge(finance, 'A');
       assert.equal(await badgeOf(accounts), '', 'only the labelled namespace changes');
+      await waitForText('context row', contextLabel, new RegExp(`· ${ambientBefore + 1} ambient$`));
+      await waitForText('status bar', statusText, new RegExp(`cluster-1 · ambient ${ambientBefore + 1}/\\d+$`));
       await wb.screenshot('finance-badge-after-kubectl-label');
     } finally {
       await wb.kubectl(['label', 'namespace', 'finance', 'istio.io/dataplane-mode-'], 'cluster-1');
     }
-    await wb.page.waitForFunction((row) => !row?.querySelector('.label-description')?.textContent?.trim(), await finance.elementHandle(), {
-      timeout: STEP_TIMEOUT_MS,
-    });
+    await waitForDescription(finance, /^$/);
     await waitForBadge(finance, '');
     await wb.screenshot('finance-badge-gone-after-unlabel');
   }));
@@ -125,11 +146,7 @@ test('a context whose server is down shows its error node with Retry and Show Lo
       await accounts.waitFor();
       await wb.kubectl(['label', 'namespace', 'accounts', 'istio.io/use-waypoint=accounts-wp'], 'cluster-1');
       try {
-        await wb.page.waitForFunction(
-          (row) => /waypoint accounts-wp/.test(row?.querySelector('.label-description')?.textContent ?? ''),
-          await accounts.elementHandle(),
-          { timeout: STEP_TIMEOUT_MS },
-        );
+        await waitForDescription(accounts, /waypoint accounts-wp/);
         await wb.screenshot('down-context-error-node-and-cluster-1-live');
       } finally {
         await wb.kubectl(['label', 'namespace', 'accounts', 'istio.io/use-waypoint-'], 'cluster-1');

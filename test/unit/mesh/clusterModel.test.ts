@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ClusterClient, WatchCallbacks, WatchedResource } from '../../../src/kube/types';
 import { ClusterModel } from '../../../src/mesh/clusterModel';
 import type { ClusterChange } from '../../../src/mesh/clusterModel';
+import { redrawPlan } from '../../../src/views/redrawPlan';
 import { captured, daemonSet, istiod, namespace, pod } from './fixtures';
 
 /** A ClusterClient whose lists and watches the test drives by hand. */
@@ -93,10 +94,27 @@ describe('cluster model', () => {
     const { fake, model, changes } = setup();
     await startSynced(fake, model);
     changes.length = 0;
-    fake.active('namespaces').onEvent({ type: 'MODIFIED', object: namespace('finance', { 'istio.io/dataplane-mode': 'ambient' }) });
+    fake.active('namespaces').onEvent({ type: 'MODIFIED', object: namespace('finance', { 'istio.io/use-waypoint': 'finance-wp' }) });
     assert.deepEqual(changes, [{ context: 'cluster-1', scope: 'namespaces', namespaces: ['finance'], labelsChanged: true }]);
+    assert.equal(model.namespaceEntry('finance')!.badge.description, 'waypoint finance-wp');
+    // Only the row changed: the context's "n ambient" stays, so the tree redraws one row.
+    assert.deepEqual([...redrawPlan(changes, false).rows.get('cluster-1')!], ['finance']);
+    assert.deepEqual([...redrawPlan(changes, false).contexts], []);
+  });
+
+  it('enrolling a namespace by watch redraws its context row too: its summary counts the ambient namespaces', async () => {
+    const { fake, model, changes } = setup();
+    await startSynced(fake, model);
+    changes.length = 0;
+    fake.active('namespaces').onEvent({ type: 'MODIFIED', object: namespace('finance', { 'istio.io/dataplane-mode': 'ambient' }) });
     assert.equal(model.namespaceEntry('finance')!.badge.description, 'ambient · 0/1 captured');
     assert.deepEqual(model.namespaceCounts, { ambient: 2, total: 2 });
+    // The demo's stale "· 1 ambient" after enrolling from the tree: only the row was redrawn.
+    assert.deepEqual([...redrawPlan(changes, false).contexts], ['cluster-1'], 'the context row (and the rows under it) redrawn');
+    changes.length = 0;
+    fake.active('namespaces').onEvent({ type: 'MODIFIED', object: namespace('finance') });
+    assert.deepEqual(model.namespaceCounts, { ambient: 1, total: 2 });
+    assert.deepEqual([...redrawPlan(changes, false).contexts], ['cluster-1'], 'and again when it leaves');
   });
 
   it('a pod annotated by istio-cni moves the namespace to fully captured', async () => {
