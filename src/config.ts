@@ -31,6 +31,9 @@ export interface AmbientSettings {
   'restart.kinds': WorkloadKind[];
   'restart.rolloutTimeoutSeconds': number;
   'restart.confirm': boolean;
+  /** Ask before every write (enroll, remove, restart), naming its targets. */
+  confirmWrites: boolean;
+  'enroll.checkFirst': boolean;
   /** Lines of history from each ztunnel pod when a log view opens. */
   'logs.tailLines': number;
   /** Newest entries a log view keeps. */
@@ -52,6 +55,8 @@ export const SETTING_DEFAULTS: AmbientSettings = {
   'restart.kinds': [...DEFAULT_COMMAND_SETTINGS.restartKinds],
   'restart.rolloutTimeoutSeconds': DEFAULT_COMMAND_SETTINGS.rolloutTimeoutSeconds,
   'restart.confirm': DEFAULT_COMMAND_SETTINGS.confirmRestart,
+  confirmWrites: DEFAULT_COMMAND_SETTINGS.confirmWrites,
+  'enroll.checkFirst': DEFAULT_COMMAND_SETTINGS.checkBeforeEnroll,
   'logs.tailLines': DEFAULT_LOG_SETTINGS.tailLines,
   'logs.maxEntries': DEFAULT_LOG_SETTINGS.maxEntries,
   'logs.ztunnelNamespace': DEFAULT_LOG_SETTINGS.namespace,
@@ -101,6 +106,8 @@ export function commandSettings(): CommandSettings {
     restartKinds: setting('restart.kinds'),
     rolloutTimeoutSeconds: setting('restart.rolloutTimeoutSeconds'),
     confirmRestart: setting('restart.confirm'),
+    confirmWrites: setting('confirmWrites'),
+    checkBeforeEnroll: setting('enroll.checkFirst'),
   };
 }
 

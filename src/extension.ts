@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { registerLogCommands } from './commands/logs';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
+import { registerPreflightCommands } from './commands/preflightRegister';
 import { registerVerifyCommands } from './commands/verifyRegister';
 import { createVscodeHost } from './commands/vscodeHost';
 import { commandSettings, execPluginPath, kubeconfigPaths, logSettings, onDidChangeSetting, setting } from './config';
+import { AccessReviews } from './kube/access';
 import { createKubeClients } from './kube/kubeClients';
 import { kubeLogger, logDisposable, logger, showLog } from './log';
 import { HealthResults } from './mesh/health';
@@ -13,6 +15,7 @@ import { ClustersTreeProvider } from './views/clustersTreeProvider';
 import { CLUSTERS_VIEW_ID, ONLY_AMBIENT_CONTEXT_KEY } from './views/commandIds';
 import { NamespaceDecorationProvider } from './views/decorations';
 import { registerExplorerCommands } from './views/explorerCommands';
+import { PreflightDocuments } from './views/preflightDocument';
 import type { ExplorerNode } from './views/explorerNode';
 import { ClustersStatusBar } from './views/statusBar';
 
@@ -45,6 +48,10 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     onDidChangeSetting(['execPluginPath', 'requestTimeoutSeconds'], () => void offerWindowReload()),
   );
 
+  // What each context may write, asked once (SelfSubjectAccessReview) and again after a kubeconfig change.
+  const access = new AccessReviews(kube);
+  context.subscriptions.push(access);
+
   const explorerLog = logger('explorer');
   const model = new MeshModel(kube, {
     isSystemNamespace: (name) => setting('explorer.systemNamespaces').includes(name),
@@ -59,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
     () => ({ hideSystemNamespaces: setting('explorer.hideSystemNamespaces'), showOnlyAmbient: setting('explorer.showOnlyAmbient') }),
     () => setting('explorer.refreshDelayMs'),
     health,
+    access,
   );
   const clustersView = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: clusters, canSelectMany: true, showCollapseAll: true });
   clusters.attach(clustersView);
@@ -80,14 +88,19 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
 
   // Every command of the extension is registered here, and nowhere else.
   const commandsLog = logger('commands');
+  const commandDeps = {
+    kube,
+    host: createVscodeHost(),
+    log: { info: commandsLog.info, warn: commandsLog.warn, error: commandsLog.error, show: () => showLog() },
+    settings: commandSettings,
+    access,
+  };
+  const preflightDocuments = new PreflightDocuments(commandsLog);
   context.subscriptions.push(
     ...registerExplorerCommands(clusters),
-    ...registerNamespaceCommands({
-      kube,
-      host: createVscodeHost(),
-      log: { info: commandsLog.info, warn: commandsLog.warn, error: commandsLog.error, show: () => showLog() },
-      settings: commandSettings,
-    }),
+    ...registerNamespaceCommands(commandDeps),
+    preflightDocuments,
+    ...registerPreflightCommands({ ...commandDeps, views: preflightDocuments }),
   );
 
   // Verify: identities, connectivity, health.

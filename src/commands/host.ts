@@ -2,7 +2,8 @@
 // (messages, quick picks, progress, clipboard), the audit log, the settings and the kube clients. The
 // handlers never import `vscode`, so unit tests drive them with a scripted host and a fake cluster, and
 // the extension-host tests with the real kube layer. `vscodeHost.ts` is the real window.
-import type { KubeClients, WorkloadKind } from '../kube/types';
+import type { Access } from '../kube/access';
+import type { AccessQuestion, KubeClients, WorkloadKind } from '../kube/types';
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -54,6 +55,10 @@ export interface CommandSettings {
   readonly rolloutTimeoutSeconds: number;
   /** Ask before restarting a namespace's workloads (`ambient.restart.confirm`). */
   readonly confirmRestart: boolean;
+  /** Ask before every write, naming its targets (`ambient.confirmWrites`); off skips every confirmation. */
+  readonly confirmWrites: boolean;
+  /** Run Check Before Enrolling inside Enroll's confirmation (`ambient.enroll.checkFirst`). */
+  readonly checkBeforeEnroll: boolean;
 }
 
 export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
@@ -62,6 +67,8 @@ export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
   restartKinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
   rolloutTimeoutSeconds: 300,
   confirmRestart: true,
+  confirmWrites: true,
+  checkBeforeEnroll: true,
 };
 
 export interface CommandDeps {
@@ -69,6 +76,8 @@ export interface CommandDeps {
   readonly host: CommandHost;
   readonly log: AuditLog;
   readonly settings: () => CommandSettings;
+  /** What each context may write (SelfSubjectAccessReview, cached); absent: the API server's answer is the only one. */
+  readonly access?: { check(context: string, question: AccessQuestion): Promise<Access> };
   /** How often rollouts are re-read while following them (tests shorten it). */
   readonly rolloutPollMs?: number;
   /** How long to let istio-cni capture running pods after enrolling before offering a restart (default 5 s). */

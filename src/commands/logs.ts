@@ -4,33 +4,23 @@
 import * as vscode from 'vscode';
 import { LogPanel, registerLogPanelSerializer } from '../webview/logPanel';
 import type { LogPanelDeps } from '../webview/logPanel';
+import { targetOf } from './target';
 
 export const LOG_COMMANDS = {
   show: 'ambient.logs.show',
   openFile: 'ambient.logs.openFile',
 } as const;
 
-/** What a tree node passes: a context node has `context`; a namespace node also has `name` (and a `namespace…` contextValue). */
-interface NodeArgument {
-  readonly context?: unknown;
-  readonly name?: unknown;
-  readonly contextValue?: unknown;
-}
-
 export interface ShowLogsTarget {
   readonly context: string;
   readonly namespace?: string;
 }
 
-/** The context (and namespace) a command was invoked on, from a tree node or a plain `{ context, namespace }`. */
+/** The context (and namespace) a command was invoked on: a row, a plain `{ context, namespace }`, a context name. */
 export function showLogsTarget(argument: unknown): ShowLogsTarget | undefined {
-  if (typeof argument === 'string') return { context: argument };
-  if (argument === null || typeof argument !== 'object') return undefined;
-  const node = argument as NodeArgument & { namespace?: unknown };
-  if (typeof node.context !== 'string') return undefined;
-  if (typeof node.namespace === 'string') return { context: node.context, namespace: node.namespace };
-  const isNamespaceNode = typeof node.contextValue === 'string' && /^namespace\b/.test(node.contextValue);
-  return isNamespaceNode && typeof node.name === 'string' ? { context: node.context, namespace: node.name } : { context: node.context };
+  const target = targetOf(argument);
+  if (!target) return undefined;
+  return target.kind === 'context' ? { context: target.context } : { context: target.context, namespace: target.namespace };
 }
 
 export function registerLogCommands(deps: LogPanelDeps): vscode.Disposable[] {

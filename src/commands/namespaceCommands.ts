@@ -1,7 +1,8 @@
 // Enroll in Ambient, Remove from Ambient, Restart Workloads, Enroll in Ambient on Clusters…: the handlers,
 // written against CommandDeps (no `vscode`), so unit tests script the window and fake the cluster.
 // Each returns its report, which the extension-host tests check against kubectl.
-import type { V1Namespace, WorkloadKind } from '../kube/types';
+import { WRITE_ACCESS } from '../kube/access';
+import type { AccessQuestion, V1Namespace, WorkloadKind } from '../kube/types';
 import { captureState, podFacts } from '../mesh/dataplane';
 import { DATAPLANE_MODE_LABEL } from '../mesh/labels';
 import { messageOf } from '../mesh/problems';
@@ -9,10 +10,12 @@ import { runBatch } from './batch';
 import type { CommandDeps } from './host';
 import type { EnrollStep, LabelPatch, Labels, NamespaceRef, UnenrollStep, WorkloadRef } from './namespacePlan';
 import { describeWorkload, namespaceKey, planEnroll, planRestart, planUnenroll, sidecarConflicts } from './namespacePlan';
-import { describeWriteFailure } from './rbacHint';
+import { confirmEnrollPreflight } from './preflight';
+import { writeFailure, WriteFailure } from './rbacHint';
 import type { CommandReport, OutcomeWords, TargetResult } from './report';
 import { presentReport } from './report';
 import { restartAndFollow, userOf } from './workloadRestart';
+import { CONFIRM_ACTIONS, confirmWrite, nameTargets, readOnlyRefusal } from './writeGuard';
 
 export const ENROLL_WORDS: OutcomeWords = {
   done: 'enrolled',
@@ -95,9 +98,9 @@ async function patchLabels(deps: CommandDeps, ref: NamespaceRef, patch: LabelPat
     const mode = updated.metadata?.labels?.[DATAPLANE_MODE_LABEL];
     deps.log.info(`${audit} → ${dryRun ? 'accepted (dry run, nothing changed)' : 'applied'}; ${DATAPLANE_MODE_LABEL}=${mode ?? '(absent)'}`);
   } catch (error) {
-    const why = describeWriteFailure(error, { context: ref.context, user: userOf(deps, ref.context), verb: 'patch', resource: 'namespaces', name: ref.namespace });
-    deps.log.error(`${audit} → failed: ${why}`);
-    throw new Error(why, { cause: error });
+    const failure = writeFailure(error, { context: ref.context, user: userOf(deps, ref.context), verb: 'patch', resource: 'namespaces', name: ref.namespace });
+    deps.log.error(`${audit} → failed: ${failure.message}`);
+    throw failure;
   }
 }
 
@@ -116,7 +119,8 @@ async function applyLabelPatches(
     runBatch(patches, (step) => patchLabels(deps, step.ref, step.patch, settings.dryRun), {
       concurrency: settings.concurrency,
       signal,
-      onSettled: (_o, settled) => progress.report(`${settled} of ${patches.length}`, 100 / Math.max(1, patches.length)),
+      // The progress names what it just did, so the toast is about this task, not a bare count.
+      onSettled: (o, settled) => progress.report(`${o.target.ref.namespace} on ${o.target.ref.context} · ${settled} of ${patches.length}`, 100 / Math.max(1, patches.length)),
     }),
   );
   const byStep = new Map(batch.outcomes.map((o) => [o.target, o]));
@@ -125,7 +129,7 @@ async function applyLabelPatches(
     if (step.kind === 'missing') return { ref: step.ref, target, outcome: 'failed', detail: missingDetail(step.ref, listFailures) };
     if (step.kind !== 'patch') return { ref: step.ref, target, outcome: 'unchanged', detail: unchangedDetail };
     const outcome = byStep.get(step)!;
-    if (outcome.status === 'failed') return { ref: step.ref, target, outcome: 'failed', detail: (outcome.error as Error).message };
+    if (outcome.status === 'failed') return { ref: step.ref, target, outcome: 'failed', detail: messageOf(outcome.error), hint: outcome.error instanceof WriteFailure ? outcome.error.hint : undefined };
     if (outcome.status === 'not-started') return { ref: step.ref, target, outcome: 'not-started', detail: 'not patched: cancelled before its turn' };
     if (settings.dryRun) return { ref: step.ref, target, outcome: 'dry-run', detail: `would ${describePatch(step.patch)}` };
     return { ref: step.ref, target, outcome: 'done', detail: describeDone(step) };
@@ -142,13 +146,65 @@ function cancelledReport(title: string, targets: readonly NamespaceRef[], dryRun
   };
 }
 
+/** The namespaces a plan patches, as the confirmation names them. */
+function patchedTargets(steps: readonly (EnrollStep | UnenrollStep)[]): { context: string; label: string }[] {
+  return steps.filter((s) => s.kind === 'patch').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
+}
+
+/** Why nothing was written: the report every target gets when a read-only context or a No stopped the command. */
+function refused(deps: CommandDeps, title: string, targets: readonly NamespaceRef[], sentence: string): CommandReport {
+  deps.log.warn(sentence);
+  void deps.host.showMessage('error', sentence, {});
+  return cancelledReport(title, targets, deps.settings().dryRun, sentence);
+}
+
+/** A context that may not label these namespaces: one sentence, before anything is sent. */
+function labelRefusal(deps: CommandDeps, title: string, steps: readonly (EnrollStep | UnenrollStep)[]): Promise<string | undefined> {
+  const patched = steps.filter((s) => s.kind === 'patch');
+  return readOnlyRefusal(deps, title, patched.map((s) => ({ context: s.ref.context, question: { ...WRITE_ACCESS.labelNamespaces, name: s.ref.namespace } })));
+}
+
+/** What else the confirmation says: targets left alone and why. */
+function unchangedLines(steps: readonly (EnrollStep | UnenrollStep)[], unchanged: string): string {
+  const lines: string[] = [];
+  const same = steps.filter((s) => s.kind !== 'patch' && s.kind !== 'missing').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
+  const missing = steps.filter((s) => s.kind === 'missing').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
+  if (same.length > 0) lines.push(`Left alone (${unchanged}): ${nameTargets(same)}.`);
+  if (missing.length > 0) lines.push(`Not found (not created): ${nameTargets(missing)}.`);
+  return lines.length > 0 ? `\n\n${lines.join('\n')}` : '';
+}
+
 export async function enrollNamespaces(deps: CommandDeps, targets: readonly NamespaceRef[], title = 'Enroll in Ambient'): Promise<EnrollReport> {
   const dryRun = deps.settings().dryRun;
   const { existing, listFailures } = await readNamespaceLabels(deps, targets);
 
+  const refusal = await labelRefusal(deps, title, planEnroll(targets, existing, { removeSidecarLabels: false }));
+  if (refusal) return { ...refused(deps, title, targets, refusal), uncaptured: [] };
+
+  // Check Before Enrolling runs first: findings at warning level or worse are the confirmation (Enroll Anyway);
+  // a clean check leaves the plain confirmation below, so no enroll asks twice.
+  const toEnroll = targets.filter((t) => {
+    const labels = existing.get(t.context)?.get(t.namespace);
+    return labels !== undefined && labels[DATAPLANE_MODE_LABEL] !== 'ambient';
+  });
+  const preflight = deps.settings().checkBeforeEnroll && toEnroll.length > 0 ? await confirmEnrollPreflight(deps, toEnroll) : 'clean';
+  if (preflight === 'cancelled') return { ...cancelledReport(title, targets, dryRun, 'not enrolled: cancelled at Check Before Enrolling'), uncaptured: [] };
+
   let removeSidecarLabels = false;
   const conflicts = sidecarConflicts(targets, existing);
-  if (conflicts.length > 0) {
+  if (conflicts.length === 0) {
+    const steps = planEnroll(targets, existing, { removeSidecarLabels: false });
+    const patched = patchedTargets(steps);
+    if (patched.length > 0 && preflight === 'clean') {
+      const confirmed = await confirmWrite(
+        deps,
+        `Enroll ${patched.length === 1 ? `${patched[0].label} on ${patched[0].context}` : `${patched.length} namespaces (${nameTargets(patched)})`} in ambient?`,
+        `Sets ${DATAPLANE_MODE_LABEL}=ambient on ${patched.length === 1 ? 'it' : 'each'}: istio-cni then captures the pods and ztunnel carries their traffic with mTLS.${unchangedLines(steps, 'already ambient')}`,
+        CONFIRM_ACTIONS.enroll,
+      );
+      if (!confirmed) return { ...cancelledReport(title, targets, dryRun, 'not enrolled: cancelled at the confirmation'), uncaptured: [] };
+    }
+  } else {
     const which = conflicts.map((c) => `${namespaceKey(c.ref)} (${c.labels.map((l) => `${l.key}=${l.value}`).join(', ')})`).join(', ');
     const choice = await deps.host.showMessage(
       'warning',
@@ -157,7 +213,8 @@ export async function enrollNamespaces(deps: CommandDeps, targets: readonly Name
         modal: true,
         detail:
           'Sidecar injection wins over ambient: new pods in these namespaces would get an injected sidecar and ztunnel would not capture them. ' +
-          'Remove the sidecar label as part of enrolling, so pods join ambient when they restart? Pods running now keep their sidecars until they are restarted.',
+          'Remove the sidecar label as part of enrolling, so pods join ambient when they restart? Pods running now keep their sidecars until they are restarted.' +
+          `\n\nEnrolls: ${nameTargets(patchedTargets(planEnroll(targets, existing, { removeSidecarLabels: false })))}.`,
       },
       REMOVE_SIDECAR_LABEL,
       ENROLL_KEEPING_SIDECAR,
@@ -165,6 +222,7 @@ export async function enrollNamespaces(deps: CommandDeps, targets: readonly Name
     if (choice === undefined) return { ...cancelledReport(title, targets, dryRun, 'not enrolled: cancelled at the sidecar warning'), uncaptured: [] };
     removeSidecarLabels = choice === REMOVE_SIDECAR_LABEL;
   }
+
 
   const steps = planEnroll(targets, existing, { removeSidecarLabels });
   const { results, cancelled } = await applyLabelPatches(
@@ -251,6 +309,18 @@ export async function unenrollNamespaces(deps: CommandDeps, targets: readonly Na
   const dryRun = deps.settings().dryRun;
   const { existing, listFailures } = await readNamespaceLabels(deps, targets);
   const steps = planUnenroll(targets, existing);
+  const refusal = await labelRefusal(deps, title, steps);
+  if (refusal) return refused(deps, title, targets, refusal);
+  const patched = patchedTargets(steps);
+  if (patched.length > 0) {
+    const confirmed = await confirmWrite(
+      deps,
+      `Remove ${patched.length === 1 ? `${patched[0].label} on ${patched[0].context}` : `${patched.length} namespaces (${nameTargets(patched)})`} from ambient?`,
+      `Removes ${DATAPLANE_MODE_LABEL}: ztunnel stops capturing the pods, and their traffic is no longer mTLS.${unchangedLines(steps, 'not enrolled')}`,
+      CONFIRM_ACTIONS.remove,
+    );
+    if (!confirmed) return cancelledReport(title, targets, dryRun, 'not removed: cancelled at the confirmation');
+  }
   const { results, cancelled } = await applyLabelPatches(deps, title, steps, (step) => describePatch(step.patch), `has no ${DATAPLANE_MODE_LABEL} label`, listFailures);
   const report: CommandReport = { title, results, cancelled, dryRun };
   presentReport(deps, report, UNENROLL_WORDS);
@@ -303,13 +373,16 @@ export async function restartNamespaceWorkloads(deps: CommandDeps, namespaces: r
   const title = 'Restart Workloads';
   const settings = deps.settings();
   const { workloads, failures } = await listWorkloads(deps, namespaces);
-  const where = namespaces.length === 1 ? `${namespaces[0].namespace} (${namespaces[0].context})` : `${namespaces.length} namespaces`;
+  const where =
+    namespaces.length === 1 ? `${namespaces[0].namespace} (${namespaces[0].context})` : nameTargets(namespaces.map((n) => ({ context: n.context, label: n.namespace })));
   if (workloads.length === 0 && failures.length === 0) {
     const kinds = settings.restartKinds.map((k) => `${k}s`).join(', ');
     void deps.host.showMessage('info', `Nothing to restart in ${where}: no ${kinds}.`, {});
     return { title, results: [], cancelled: false, dryRun: settings.dryRun };
   }
-  if (workloads.length > 0 && settings.confirmRestart) {
+  const refusal = await restartRefusal(deps, title, workloads);
+  if (refusal) return refused(deps, title, namespaces, refusal);
+  if (workloads.length > 0 && settings.confirmRestart && settings.confirmWrites) {
     const shown = workloads.slice(0, 40).map((w) => (namespaces.length === 1 ? `${w.kind} ${w.name}` : describeWorkload(w)));
     if (workloads.length > shown.length) shown.push(`… and ${workloads.length - shown.length} more`);
     const choice = await deps.host.showMessage(
@@ -330,9 +403,43 @@ export async function restartNamespaceWorkloads(deps: CommandDeps, namespaces: r
   return restartWithProgress(deps, title, workloads, failures);
 }
 
-/** Restart Workload on one workload node: no confirmation, the user picked exactly this workload. */
+/** A context that may not patch these workloads: one sentence, before anything is sent. */
+function restartRefusal(deps: CommandDeps, title: string, workloads: readonly WorkloadRef[]): Promise<string | undefined> {
+  const questions = new Map<string, { context: string; question: AccessQuestion }>();
+  for (const w of workloads) {
+    const question = { ...RESTART_ACCESS[w.kind], namespace: w.namespace };
+    questions.set(JSON.stringify([w.context, w.kind, w.namespace]), { context: w.context, question });
+  }
+  return readOnlyRefusal(deps, title, [...questions.values()]);
+}
+
+const RESTART_ACCESS: Readonly<Record<WorkloadKind, AccessQuestion>> = {
+  Deployment: WRITE_ACCESS.restartDeployments,
+  StatefulSet: WRITE_ACCESS.restartStatefulSets,
+  DaemonSet: WRITE_ACCESS.restartDaemonSets,
+};
+
+/** Restart Workload on workload rows: confirmed like every write (it replaces the workload's pods). */
 export async function restartWorkloads(deps: CommandDeps, workloads: readonly WorkloadRef[]): Promise<CommandReport> {
-  return restartWithProgress(deps, workloads.length === 1 ? 'Restart Workload' : 'Restart Workloads', workloads, []);
+  const title = workloads.length === 1 ? 'Restart Workload' : 'Restart Workloads';
+  const refusal = await restartRefusal(deps, title, workloads);
+  const notStarted = (detail: string): CommandReport => ({
+    title,
+    cancelled: true,
+    dryRun: deps.settings().dryRun,
+    results: workloads.map((ref) => ({ ref, target: describeWorkload(ref), outcome: 'not-started', detail })),
+  });
+  if (refusal) {
+    deps.log.warn(refusal);
+    void deps.host.showMessage('error', refusal, {});
+    return notStarted(refusal);
+  }
+  if (workloads.length > 0 && deps.settings().confirmRestart) {
+    const named = nameTargets(workloads.map((w) => ({ context: w.context, label: `${w.kind} ${w.namespace}/${w.name}` })));
+    const confirmed = await confirmWrite(deps, `Restart ${named}?`, 'The rollout replaces its pods, like kubectl rollout restart.', RESTART_CONFIRM);
+    if (!confirmed) return notStarted('not restarted: cancelled at the confirmation');
+  }
+  return restartWithProgress(deps, title, workloads, []);
 }
 
 async function restartWithProgress(deps: CommandDeps, title: string, workloads: readonly WorkloadRef[], failures: readonly TargetResult[]): Promise<CommandReport> {

@@ -12,6 +12,7 @@ import {
   unenrollNamespaces,
 } from './namespaceCommands';
 import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickContexts, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from './pickers';
+import { ROWS_LOST_SENTENCE, rowsLost, targetsOf } from './target';
 
 export const NAMESPACE_COMMANDS = {
   enroll: 'ambient.namespace.enroll',
@@ -25,6 +26,11 @@ export const NAMESPACE_COMMANDS = {
 /** A handler that throws still tells the user (one sentence) and the log, instead of failing silently. */
 function guarded<A extends unknown[], R>(deps: CommandDeps, title: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
   return async (...args: A) => {
+    if (rowsLost(args)) {
+      deps.log.warn(`${title}: invoked from the tree with ${args.length} argument(s), none of them a row: ${ROWS_LOST_SENTENCE}`);
+      void deps.host.showMessage('warning', `${title}: ${ROWS_LOST_SENTENCE}`, {});
+      return undefined;
+    }
     try {
       return await handler(...args);
     } catch (error) {
@@ -57,7 +63,9 @@ export function registerNamespaceCommands(deps: CommandDeps): vscode.Disposable[
       const title = 'Enroll in Ambient on Clusters…';
       // From a namespace node: its name(s) are the namespaces; the contexts are always picked.
       const names = [...new Set(refsFromArgs(args, asNamespaceRef).map((r) => r.namespace))];
-      const contexts = await pickContexts(deps, title);
+      // Pre-ticked: only the contexts of the rows the user started from (none from the palette).
+      const startedFrom = [...new Set(targetsOf(args).map((t) => t.context))];
+      const contexts = await pickContexts(deps, title, names, startedFrom);
       if (!contexts) return undefined;
       const namespaces = names.length > 0 ? names : await pickNamespaceNames(deps, contexts, title);
       return namespaces ? enrollAcrossClusters(deps, contexts, namespaces) : undefined;
@@ -69,7 +77,7 @@ export function registerNamespaceCommands(deps: CommandDeps): vscode.Disposable[
     }),
     register(NAMESPACE_COMMANDS.copyIdentity, 'Copy SPIFFE ID', async (...args) => {
       const [node] = args as [{ serviceAccount?: unknown } | undefined];
-      const ref = asPodRef(node) ?? (await pickPod(deps, 'Copy SPIFFE ID'));
+      const ref = refsFromArgs(args, asPodRef)[0] ?? (await pickPod(deps, 'Copy SPIFFE ID'));
       const serviceAccount = typeof node?.serviceAccount === 'string' ? node.serviceAccount : undefined;
       return ref ? copyPodIdentity(deps, ref, serviceAccount) : undefined;
     }),

@@ -2,79 +2,51 @@
 // multi-selection), a plain ref (tests, other commands), or, from the palette, quick picks for the
 // context and the namespace(s). No `vscode`: the picks go through CommandHost.
 import type { WorkloadKind } from '../kube/types';
+import { WRITE_ACCESS } from '../kube/access';
 import { messageOf } from '../mesh/problems';
 import type { CommandDeps, PickItem } from './host';
 import type { NamespaceRef, WorkloadRef } from './namespacePlan';
 import { isAmbient, sidecarInjectionLabels } from './namespacePlan';
+import { invokedOn, RESTARTABLE_KINDS, targetOf, targetsOf } from './target';
 
 export interface PodRef extends NamespaceRef {
   readonly pod: string;
 }
 
-const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
-
-type Loose = Record<string, unknown>;
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function contextOf(node: Loose): string | undefined {
-  return str(node.context);
-}
-
-/** The contextValue base (`namespace`, `workload`, `pod`) of a tree node, or of a plain object that names one. */
-function baseOf(node: Loose): string | undefined {
-  // Tree nodes carry their contextValue on the TreeItem they build, not on themselves.
-  const getTreeItem = node.getTreeItem;
-  const contextValue = str(node.contextValue) ?? (typeof getTreeItem === 'function' ? str((getTreeItem.call(node) as Loose | undefined)?.contextValue) : undefined);
-  return contextValue?.split('+')[0];
-}
-
-/** A namespace node, or anything carrying `{ context, namespace }`. */
+/** A namespace node, or anything carrying `{ context, namespace }` (see target.ts: one decoder). */
 export function asNamespaceRef(value: unknown): NamespaceRef | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const node = value as Loose;
-  const context = contextOf(node);
-  const base = baseOf(node);
-  // A plain ref `{ context, namespace }`, or a namespace node (its `name` is the namespace).
-  const namespace = base === 'namespace' ? str(node.name) : base === undefined ? str(node.namespace) : undefined;
-  return context && namespace ? { context, namespace } : undefined;
+  const target = targetOf(value);
+  return target?.kind === 'namespace' ? { context: target.context, namespace: target.namespace } : undefined;
 }
 
 export function asWorkloadRef(value: unknown): WorkloadRef | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const node = value as Loose;
-  const base = baseOf(node);
-  const context = contextOf(node);
-  const namespace = str(node.namespace);
-  const kind = str(node.kind);
-  const name = str(node.name);
-  if ((base !== undefined && base !== 'workload') || !context || !namespace || !kind || !name || !WORKLOAD_KINDS.includes(kind)) return undefined;
-  return { context, namespace, kind: kind as WorkloadKind, name };
+  const target = targetOf(value);
+  if (target?.kind !== 'workload' || !(RESTARTABLE_KINDS as readonly string[]).includes(target.workloadKind)) return undefined;
+  return { context: target.context, namespace: target.namespace, kind: target.workloadKind as WorkloadKind, name: target.name };
 }
 
 export function asPodRef(value: unknown): PodRef | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const node = value as Loose;
-  const base = baseOf(node);
-  const context = contextOf(node);
-  const namespace = str(node.namespace);
-  const pod = base === 'pod' ? str(node.name) : base === undefined ? str(node.pod) : undefined;
-  return context && namespace && pod ? { context, namespace, pod } : undefined;
+  const target = targetOf(value);
+  return target?.kind === 'pod' ? { context: target.context, namespace: target.namespace, pod: target.pod } : undefined;
+}
+
+/** The refs of one kind among the clicked/selected nodes (VS Code passes (clicked, selected)). */
+export function refsFromArgs<R>(args: readonly unknown[], convert: (value: unknown) => R | undefined): R[] {
+  // Each argument is decoded once, by `convert` (through targetOf): never a decoded target decoded again.
+  return invokedOn(args)
+    .map(convert)
+    .filter((r): r is R => r !== undefined);
+}
+
+/** The context a user invoked a command under (a context row, or any row inside it). */
+export function contextFromArgs(args: readonly unknown[]): string | undefined {
+  return targetsOf(args)[0]?.context;
 }
 
 /**
- * VS Code calls a tree command with (clicked node, all selected nodes); with a multi-selection the second
- * argument holds every selected node. A palette invocation has no arguments.
+ * One context: the only one, or picked. Listed in kubeconfig order with the current one only described as
+ * such: an Enter on a pre-highlighted "current" row would act on a cluster the user never chose.
  */
-export function refsFromArgs<R>(args: readonly unknown[], convert: (value: unknown) => R | undefined): R[] {
-  const [clicked, selected] = args;
-  const candidates = Array.isArray(selected) && selected.length > 0 ? selected : Array.isArray(clicked) ? clicked : [clicked];
-  return candidates.map(convert).filter((r): r is R => r !== undefined);
-}
-
-/** One context: the only one, or picked (current first). The namespace and verify commands share it. */
 export async function pickContext(deps: Pick<CommandDeps, 'kube' | 'host'>, title: string): Promise<string | undefined> {
   const state = deps.kube.state();
   if (state.contexts.length === 0) {
@@ -82,21 +54,36 @@ export async function pickContext(deps: Pick<CommandDeps, 'kube' | 'host'>, titl
     return undefined;
   }
   if (state.contexts.length === 1) return state.contexts[0].name;
-  const items = [...state.contexts]
-    .sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent))
-    .map((c): PickItem<string> => ({ label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`, value: c.name }));
+  const items = state.contexts.map((c): PickItem<string> => ({ label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`, value: c.name }));
   return deps.host.pickOne(items, { title, placeHolder: 'Kube context' });
 }
 
-export async function pickContexts(deps: CommandDeps, title: string): Promise<string[] | undefined> {
+/**
+ * Contexts to enroll on: pre-ticked only those the user started from (the clicked rows' contexts), each
+ * saying which of the namespaces it would enroll, and "read-only" where its user may not label namespaces.
+ */
+export async function pickContexts(deps: CommandDeps, title: string, namespaces: readonly string[] = [], startedFrom: readonly string[] = []): Promise<string[] | undefined> {
   const state = deps.kube.state();
-  const items = state.contexts.map((c): PickItem<string> => ({
-    label: c.name,
-    description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`,
-    picked: c.isCurrent,
-    value: c.name,
-  }));
-  const picked = await deps.host.pickMany(items, { title, placeHolder: 'Contexts (clusters) to enroll on' });
+  const items = await Promise.all(
+    state.contexts.map(async (c): Promise<PickItem<string>> => {
+      const access = deps.access ? await deps.access.check(c.name, WRITE_ACCESS.labelNamespaces) : 'unknown';
+      const readOnly = access === 'denied' ? ' · read-only' : '';
+      let detail: string | undefined;
+      if (namespaces.length > 0) {
+        const present = await deps.kube
+          .client(c.name)
+          .listNamespaces()
+          .then((list) => new Set(list.map((n) => n.metadata?.name ?? '')))
+          .catch(() => undefined);
+        const here = present ? namespaces.filter((n) => present.has(n)) : namespaces;
+        const missing = present ? namespaces.filter((n) => !present.has(n)) : [];
+        detail = `${here.length > 0 ? `enrolls ${here.join(', ')}` : 'enrolls nothing'}${missing.length > 0 ? ` · not here: ${missing.join(', ')}` : ''}`;
+      }
+      return { label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}${readOnly}`, detail, picked: startedFrom.includes(c.name), value: c.name };
+    }),
+  );
+  const which = namespaces.length > 0 ? `Contexts (clusters) to enroll ${namespaces.join(', ')} on` : 'Contexts (clusters) to enroll on';
+  const picked = await deps.host.pickMany(items, { title, placeHolder: which });
   return picked && picked.length > 0 ? picked : undefined;
 }
 
@@ -131,11 +118,14 @@ export async function pickNamespaces(deps: CommandDeps, context: string, title: 
   return picked && picked.length > 0 ? picked : undefined;
 }
 
-/** The namespace refs a namespace command works on: the selected nodes, or context + namespaces picked. */
+/**
+ * The namespace refs a namespace command works on: the selected namespace rows; on a context row (or a row
+ * inside one) the namespaces picked in that context; from the palette a context, then its namespaces.
+ */
 export async function namespaceTargets(deps: CommandDeps, args: readonly unknown[], title: string, filter: NamespaceFilter): Promise<NamespaceRef[] | undefined> {
   const fromNodes = refsFromArgs(args, asNamespaceRef);
   if (fromNodes.length > 0) return fromNodes;
-  const context = await pickContext(deps, title);
+  const context = contextFromArgs(args) ?? (await pickContext(deps, title));
   return context ? pickNamespaces(deps, context, title, filter) : undefined;
 }
 

@@ -44,20 +44,44 @@ export function rbacHint(request: WriteRequest, user: string): string {
   );
 }
 
-/** One sentence (plus a hint for 403) explaining why the write failed. */
+/** A failed write: `message` is the one sentence a user reads; `hint` (the RBAC recipe) goes behind Show Details. */
+export class WriteFailure extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'WriteFailure';
+  }
+}
+
+/**
+ * One sentence explaining why the write failed. A 403 says which context may not do what and to use one
+ * that can write: granting cluster-wide patch to a read-only user is rarely what anyone wants, so the RBAC
+ * recipe is only the hint (see `writeFailureHint`).
+ */
 export function describeWriteFailure(error: unknown, request: WriteRequest): string {
   const reason = reasonOf(error);
   const message = messageOf(error);
   if (reason === 'forbidden') {
     const user = userFromMessage(message) ?? request.user ?? 'the current user';
-    return (
-      `Forbidden (403): user "${user}" cannot ${request.verb} ${request.resource} "${request.name}"${where(request)} ` +
-      `(context ${request.context}). ${rbacHint(request, user)}`
-    );
+    return `Forbidden: ${request.context} (user "${user}") may not ${request.verb} ${request.resource} "${request.name}"${where(request)}; use a context that can write.`;
   }
   if (reason === 'not-found') {
     if (!request.namespace) return `Namespace "${request.name}" does not exist in context ${request.context} (not created).`;
     return `${request.resource} "${request.name}" no longer exists in namespace "${request.namespace}" (context ${request.context}).`;
   }
   return message;
+}
+
+/** For a 403: the RBAC grant that would allow the write, as kubectl commands (shown behind Show Details). */
+export function writeFailureHint(error: unknown, request: WriteRequest): string | undefined {
+  if (reasonOf(error) !== 'forbidden') return undefined;
+  return rbacHint(request, userFromMessage(messageOf(error)) ?? request.user ?? 'the current user');
+}
+
+/** The WriteFailure to throw for a failed write. */
+export function writeFailure(error: unknown, request: WriteRequest): WriteFailure {
+  return new WriteFailure(describeWriteFailure(error, request), writeFailureHint(error, request), { cause: error });
 }

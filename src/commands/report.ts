@@ -3,6 +3,7 @@
 // output channel. Every target appears, whatever happened to it.
 import type { CommandDeps, Severity } from './host';
 import type { NamespaceRef, WorkloadRef } from './namespacePlan';
+import { nameTargets } from './writeGuard';
 
 export type Outcome =
   /** Changed as asked (enrolled, label removed, restarted and ready). */
@@ -25,6 +26,8 @@ export interface TargetResult {
   readonly target: string;
   readonly outcome: Outcome;
   readonly detail: string;
+  /** What would fix a failure (the RBAC grant for a 403): in the details and the log, not the toast. */
+  readonly hint?: string;
 }
 
 export interface CommandReport {
@@ -55,10 +58,27 @@ export function reportSeverity(report: CommandReport): Severity {
   return 'info';
 }
 
-/** One sentence: `Enroll in Ambient partly failed: 1 enrolled, 1 failed. cluster-2/finance: Namespace ...` */
+/** Where each result happened, namespace × cluster, once each (a restart's workloads are listed in the details). */
+function whereOf(results: readonly TargetResult[]): { context: string; label: string }[] {
+  const seen = new Set<string>();
+  const out: { context: string; label: string }[] = [];
+  for (const { ref } of results) {
+    const key = `${ref.context}\n${ref.namespace}`;
+    if (!seen.has(key)) out.push({ context: ref.context, label: ref.namespace });
+    seen.add(key);
+  }
+  return out;
+}
+
+/**
+ * One sentence naming namespace × cluster for every outcome:
+ * `Enroll in Ambient partly failed: 1 enrolled (finance on cluster-1), 1 failed (finance on cluster-2). cluster-2/finance: ...`
+ */
 export function summarize(report: CommandReport, words: OutcomeWords): string {
   const counts = countOutcomes(report.results);
-  const parts = ORDER.filter((o) => counts[o] > 0).map((o) => `${counts[o]} ${words[o]}`);
+  const parts = ORDER.filter((o) => counts[o] > 0).map(
+    (o) => `${counts[o]} ${words[o]} (${nameTargets(whereOf(report.results.filter((r) => r.outcome === o)), 6)})`,
+  );
   const failures = report.results.filter((r) => r.outcome === 'failed');
   const ok = report.results.length - failures.length - counts['not-started'];
   const verdict =
@@ -78,7 +98,10 @@ export function details(report: CommandReport, words: OutcomeWords, limit = 60):
     const results = report.results.filter((r) => r.outcome === outcome);
     if (results.length === 0) continue;
     lines.push(`${capitalize(words[outcome])} (${results.length}):`);
-    for (const result of results.slice(0, limit)) lines.push(`  ${result.target}${result.detail ? ` — ${result.detail}` : ''}`);
+    for (const result of results.slice(0, limit)) {
+      lines.push(`  ${result.target}${result.detail ? ` — ${result.detail}` : ''}`);
+      if (result.hint) lines.push(`    ${result.hint}`);
+    }
     if (results.length > limit) lines.push(`  … and ${results.length - limit} more (see the output channel)`);
   }
   return lines.join('\n');
@@ -88,6 +111,9 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The toast's action that reveals the output log, where every result of every command is kept. */
+export const SHOW_RESULTS = 'Show Results';
+
 /** Write the report to the log (always) and show the summary; "Show Details" opens the full list. */
 export function presentReport(deps: CommandDeps, report: CommandReport, words: OutcomeWords): void {
   const summary = summarize(report, words);
@@ -95,15 +121,19 @@ export function presentReport(deps: CommandDeps, report: CommandReport, words: O
   log.call(deps.log, summary);
   for (const result of report.results) {
     const line = `${report.title}: ${result.target}: ${words[result.outcome]}${result.detail ? ` — ${result.detail}` : ''}`;
-    if (result.outcome === 'failed') deps.log.error(line);
+    if (result.outcome === 'failed') {
+      deps.log.error(line);
+      if (result.hint) deps.log.info(`${report.title}: ${result.target}: ${result.hint}`);
+    }
     else if (result.outcome === 'not-ready' || result.outcome === 'not-started') deps.log.warn(line);
     else deps.log.info(line);
   }
-  const single = report.results.length <= 1;
-  const actions = single ? ['Show Log'] : ['Show Details', 'Show Log'];
+  // A single result needs no details, unless it carries a fix (the RBAC recipe of a 403).
+  const single = report.results.length <= 1 && !report.results.some((r) => r.hint);
+  const actions = single ? [SHOW_RESULTS] : ['Show Details', SHOW_RESULTS];
   // Not awaited: a notification can stay open for as long as the user likes; the command is done.
   void deps.host.showMessage(reportSeverity(report), summary, {}, ...actions).then((choice) => {
-    if (choice === 'Show Log') deps.log.show?.(true);
+    if (choice === SHOW_RESULTS) deps.log.show?.(true);
     if (choice === 'Show Details') {
       void deps.host.showMessage(reportSeverity(report), summary, { modal: true, detail: details(report, words) });
     }

@@ -17,11 +17,9 @@ import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
 import { messageOf } from '../mesh/problems';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import type { PickItem } from './host';
-import { contextOfArg, listZtunnelPods, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
+import { targetOf } from './target';
+import { listZtunnelPods, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
 
-/** The seeds' source: `finance/curl`. */
-export const DEFAULT_SOURCE = { namespace: 'finance', workload: 'curl' } as const;
-export const DEFAULT_TARGET = 'accounts.accounts.svc.cluster.local:8080';
 
 /** What a test runs: given as the command's argument (tests, other commands) or picked. */
 export interface ConnectivityRequest {
@@ -56,7 +54,14 @@ async function resolveSourcePod(client: ClusterClient, source: ConnectivityReque
   return found;
 }
 
-/** The container to exec in: one named `curl` if there is one (the seeds' image), else the first. */
+function hasCurlContainer(pod: V1Pod): boolean {
+  return (pod.spec?.containers ?? []).some((c) => c.name === 'curl' || /(^|\/)curl[:@]|(^|\/)curl$/.test(c.image ?? ''));
+}
+
+/** The target of the last test in this window (the pick's first row, the input's default). */
+let lastTarget: string | undefined;
+
+/** The container to exec in: one named `curl` if there is one, else the first. */
 function curlContainer(pod: V1Pod): string | undefined {
   const containers = pod.spec?.containers ?? [];
   return (containers.find((c) => c.name === 'curl') ?? containers[0])?.name;
@@ -150,11 +155,11 @@ export async function testOnContext(deps: VerifyDeps, context: string, request: 
     exec = await client.exec(source.namespace, source.pod, curlContainer(pod), argv, { timeoutMs: 20_000 });
   } catch (error) {
     const message = messageOf(error);
-    if (isCurlMissing({ error: message })) return { ...base, source, argv, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl (the seeds use finance/curl).` };
+    if (isCurlMissing({ error: message })) return { ...base, source, argv, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl.` };
     return { ...base, source, argv, error: message };
   }
   if (isCurlMissing(exec)) {
-    return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl (the seeds use finance/curl).` };
+    return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, error: `${source.namespace}/${source.pod} has no curl: pick a pod whose image has curl.` };
   }
   deps.log.info(`connectivity: ${context}: ${source.namespace}/${source.pod}: ${argv.join(' ')} → exit ${exec.exitCode} (${curlExitMeaning(exec.exitCode)})`);
   const dest = await destination(client, parsed.target);
@@ -184,8 +189,14 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
   let ns = namespace;
   if (!ns) {
     const names = (await client.listNamespaces()).map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
-    const items = names.map((n): PickItem<string> => ({ label: n, description: n === DEFAULT_SOURCE.namespace ? 'the seeds test from here' : undefined, value: n }));
-    items.sort((a, b) => Number(b.value === DEFAULT_SOURCE.namespace) - Number(a.value === DEFAULT_SOURCE.namespace));
+    // Namespaces with a running pod that has curl come first: the test execs curl in the source pod.
+    const withCurl = new Set(
+      (await client.listPods().catch(() => [] as V1Pod[]))
+        .filter((p) => isRunning(p) && hasCurlContainer(p))
+        .map((p) => p.metadata?.namespace ?? ''),
+    );
+    const items = names.map((n): PickItem<string> => ({ label: n, description: withCurl.has(n) ? 'has a pod with curl' : undefined, value: n }));
+    items.sort((a, b) => Number(withCurl.has(b.value)) - Number(withCurl.has(a.value)));
     ns = await deps.host.pickOne(items, { title: 'Test Connectivity: source namespace', placeHolder: `Namespace of the source pod on ${context}` });
     if (!ns) return undefined;
   }
@@ -194,7 +205,8 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
     void deps.host.showMessage('warning', `No running pod in ${ns} on ${context} to test from.`, {});
     return undefined;
   }
-  const workloads = [...new Set(pods.map(workloadNameOf))].sort((a, b) => Number(b === DEFAULT_SOURCE.workload) - Number(a === DEFAULT_SOURCE.workload) || a.localeCompare(b));
+  const curlWorkloads = new Set(pods.filter(hasCurlContainer).map(workloadNameOf));
+  const workloads = [...new Set(pods.map(workloadNameOf))].sort((a, b) => Number(curlWorkloads.has(b)) - Number(curlWorkloads.has(a)) || a.localeCompare(b));
   if (workloads.length === 1) return { namespace: ns, workload: workloads[0] };
   const workload = await deps.host.pickOne(
     workloads.map((w) => ({ label: w, description: pods.filter((p) => workloadNameOf(p) === w).map((p) => p.metadata?.name).join(', '), value: w })),
@@ -217,19 +229,29 @@ async function pickTarget(deps: VerifyDeps, context: string, sourceNamespace: st
       items.push({ label: value, description: port.name, value });
     }
   }
-  items.sort((a, b) => Number(b.value === DEFAULT_TARGET) - Number(a.value === DEFAULT_TARGET) || a.label.localeCompare(b.label));
+  // The target tested last comes first: testing again after a change is the usual next step.
+  items.sort((a, b) => Number(b.value === lastTarget) - Number(a.value === lastTarget) || a.label.localeCompare(b.label));
   items.push({ label: 'Enter a URL or host:port…', value: ENTER_URL });
   const picked = await deps.host.pickOne(items, { title: 'Test Connectivity: target', placeHolder: 'A Service with its port, or a URL' });
   if (picked !== ENTER_URL) return picked;
   return deps.host.inputText({
     title: 'Test Connectivity: target',
     prompt: 'A URL or host:port, as curl takes it',
-    value: DEFAULT_TARGET,
+    value: lastTarget,
     validate: (value) => {
       const parsed = parseTarget(value, sourceNamespace);
       return parsed.ok ? undefined : parsed.error;
     },
   });
+}
+
+/** Run the request and show it; the panel's Run again runs the same request again (no picks). */
+async function runAndShow(deps: VerifyDeps, request: ConnectivityRequest): Promise<ConnectivityResult[]> {
+  lastTarget = request.target;
+  const where = request.contexts.join(', ');
+  const results = await deps.host.withProgress(`Test Connectivity: ${request.source.namespace} → ${request.target} on ${where}`, () => runConnectivityTest(deps, request));
+  deps.views.showConnectivity(results, () => runAndShow(deps, request));
+  return results;
 }
 
 /** `ambient.check.connectivity`: from a context/namespace node, the palette, or a ConnectivityRequest. */
@@ -239,19 +261,16 @@ export async function testConnectivity(deps: VerifyDeps, arg?: unknown): Promise
     if (isRequest(arg)) {
       request = arg;
     } else {
-      const node = arg as { namespace?: unknown } | undefined;
-      const nodeContext = contextOfArg(arg);
-      const contexts = await pickVerifyContexts(deps, 'Test Connectivity: contexts', nodeContext ? [nodeContext] : []);
+      const clicked = targetOf(arg);
+      const contexts = await pickVerifyContexts(deps, 'Test Connectivity: contexts', clicked ? [clicked.context] : []);
       if (!contexts) return undefined;
-      const source = await pickSource(deps, contexts[0], typeof node?.namespace === 'string' ? node.namespace : undefined);
+      const source = await pickSource(deps, contexts[0], clicked && clicked.kind !== 'context' ? clicked.namespace : undefined);
       if (!source) return undefined;
       const target = await pickTarget(deps, contexts[0], source.namespace);
       if (!target) return undefined;
       request = { contexts, source, target };
     }
-    const results = await deps.host.withProgress(`Testing connectivity to ${request.target}…`, () => runConnectivityTest(deps, request));
-    deps.views.showConnectivity(results);
-    return results;
+    return await runAndShow(deps, request);
   } catch (error) {
     const message = messageOf(error);
     deps.log.error(`Test Connectivity: ${message}`);

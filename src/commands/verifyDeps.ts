@@ -14,6 +14,7 @@ import type { ZtunnelLogEntry } from '../logs/entry';
 import { parseZtunnelLine } from '../logs/parser';
 import { runBatch } from './batch';
 import type { CommandHost } from './host';
+import { targetOf } from './target';
 import type { IdentitiesModel } from './verifyIdentities';
 
 export const ZTUNNEL_ADMIN_PORT = 15000;
@@ -26,8 +27,10 @@ export interface VerifyLog {
 
 /** Where results are shown: webview panels in the editor, a recorder in tests. */
 export interface VerifyViews {
-  showIdentities(model: IdentitiesModel): void;
-  showConnectivity(results: readonly ConnectivityResult[]): void;
+  /** `rerun` is what the panel's Refresh does: read the same source again. */
+  showIdentities(model: IdentitiesModel, rerun: () => Promise<unknown>): void;
+  /** `rerun` is the panel's Run again: the same request, shown in the same panel. */
+  showConnectivity(results: readonly ConnectivityResult[], rerun: () => Promise<unknown>): void;
   showHealth(reports: readonly HealthReport[], rerun: () => Promise<unknown>): void;
 }
 
@@ -88,8 +91,8 @@ export async function readConfigDumps(client: ClusterClient, ztunnels: readonly 
         const text = await httpGetViaPortForward(client, ISTIO_NAMESPACE, z.name, ZTUNNEL_ADMIN_PORT, '/config_dump', { timeoutMs: 15_000 });
         try {
           return { ztunnelPod: z.name, node: z.node, dump: parseConfigDump(text, { now, ztunnelPod: z.name }) };
-        } catch {
-          return { ztunnelPod: z.name, node: z.node, error: `${z.name}: /config_dump did not return ztunnel's JSON` };
+        } catch (error) {
+          return { ztunnelPod: z.name, node: z.node, error: `${z.name}: /config_dump: ${messageOf(error)}` };
         }
       } catch (error) {
         return { ztunnelPod: z.name, node: z.node, error: messageOf(error), reason: reasonOf(error) };
@@ -152,12 +155,7 @@ export async function pickVerifyContexts(deps: VerifyDeps, title: string, presel
   return picked && picked.length > 0 ? picked : undefined;
 }
 
-/** `{ context }`/`{ contextName }` of a tree node or a plain object. */
+/** The context a verify command was invoked under (a row of it, a plain ref, a name): the one decoder in target.ts. */
 export function contextOfArg(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const node = value as Record<string, unknown>;
-  const context = node.context ?? node.contextName;
-  if (typeof context === 'string' && context !== '') return context;
-  // The Mesh node knows its context through its parent (the context node).
-  return node.parent !== value ? contextOfArg(node.parent) : undefined;
+  return targetOf(value)?.context;
 }

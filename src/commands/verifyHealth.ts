@@ -5,7 +5,7 @@ import type { ClusterClient, V1Node } from '../kube/types';
 import { namespaceFacts, podFacts } from '../mesh/dataplane';
 import { evaluateHealth, type HealthInput, type HealthReport, type NamespaceHealthInput, type ZtunnelXdsInput } from '../mesh/health';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary, type MeshSummary } from '../mesh/meshSummary';
-import { messageOf } from '../mesh/problems';
+import { messageOf, problemFrom, reasonOf } from '../mesh/problems';
 import { findDisagreements, mergeWorkloads } from '../mesh/ztunnelConfig';
 import {
   ZTUNNEL_CONCURRENCY,
@@ -33,13 +33,16 @@ function runsZtunnel(node: V1Node): boolean {
   return labels.type !== 'virtual-kubelet' && labels['eks.amazonaws.com/compute-type'] !== 'fargate';
 }
 
-async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: string }> {
+async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: string; cause?: unknown }> {
   try {
     return { value: await promise };
   } catch (error) {
-    return { error: messageOf(error) };
+    return { error: messageOf(error), cause: error };
   }
 }
+
+/** Reasons that mean the cluster itself cannot be talked to (not that one read was refused). */
+const UNREACHABLE: ReadonlySet<string> = new Set(['unreachable', 'timeout', 'tls', 'unauthorized', 'exec-plugin-missing', 'exec-plugin-failed', 'no-kubeconfig', 'bad-kubeconfig']);
 
 async function readSummary(client: ClusterClient): Promise<MeshSummary> {
   const [deployments, daemonSets, meshConfig] = await Promise.all([
@@ -62,6 +65,13 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
     settle(client.listNamespaces()),
     settle(client.listPods()),
   ]);
+  // Nothing could be read, for a reason that is the cluster's, not one resource's: say it once.
+  const reads = [summary, nodes, ztunnels, cni, namespaces, pods];
+  if (namespaces.cause !== undefined && UNREACHABLE.has(reasonOf(namespaces.cause)) && reads.every((r) => r.cause !== undefined)) {
+    const problem = problemFrom(namespaces.cause, context);
+    deps.log.warn(`health: ${context}: not checked: ${problem.detail}`);
+    return { context, unreachable: problem.sentence };
+  }
   // Terminating pods are leaving ztunnel's tables and their namespace's counts: judge the pods that stay.
   const livePods = pods.value?.filter((p) => !p.metadata?.deletionTimestamp);
   if (summary.error) errors.istiod = summary.error;
@@ -83,7 +93,14 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
       }),
       readConfigDumps(client, zt, now),
     ]);
-    xds = logs;
+    // The admin port's view of each ztunnel's XDS state, next to what its log says.
+    const byPod = new Map(dumps.map((d) => [d.ztunnelPod, d]));
+    xds = logs.map((x) => {
+      const d = byPod.get(x.pod);
+      return d?.dump
+        ? { ...x, admin: { xdsAddress: d.dump.xdsAddress, workloads: d.dump.workloads.length, services: d.dump.serviceCount ?? 0 } }
+        : { ...x, adminError: d?.error };
+    });
     const read = dumps.filter((d) => d.dump);
     if (read.length > 0 && livePods && namespaces.value) {
       const ambient = new Set(namespaces.value.map(namespaceFacts).filter((n) => n.labels['istio.io/dataplane-mode'] === 'ambient').map((n) => n.name));

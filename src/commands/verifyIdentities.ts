@@ -10,17 +10,34 @@ import {
   identitiesFromServiceAccounts,
   mergeCertificates,
   mergeWorkloads,
+  parseConfigDump,
   type CertificateRow,
   type DerivedIdentityRow,
   type Disagreement,
   type ZtunnelDumpResult,
   type ZtunnelWorkloadRow,
 } from '../mesh/ztunnelConfig';
+import { LAYOUT_DESCRIPTIONS, type TableName, type TableRow } from '../mesh/ztunnelDump';
 import { readTrustDomain } from './identity';
 import { pickContext } from './pickers';
 import { contextOfArg, listZtunnelPods, readConfigDumps, type VerifyDeps } from './verifyDeps';
 
 export type IdentitySource = 'ztunnel' | 'service-accounts';
+
+/** One ztunnel's own tables (services, policies and connections differ per node), as istioctl prints them. */
+export interface ZtunnelTables {
+  /** The ztunnel pod, or the file's name for a saved dump. */
+  readonly ztunnelPod: string;
+  readonly node?: string;
+  /** Which layout its dump has, in words, and the Istio version it names. */
+  readonly layout: string;
+  readonly istioVersion?: string;
+  readonly services: readonly TableRow<'services'>[];
+  readonly policies: readonly TableRow<'policies'>[];
+  readonly connections: readonly TableRow<'connections'>[];
+  /** Why a table is empty because of the dump's layout. */
+  readonly absent: Partial<Record<TableName, string>>;
+}
 
 export interface IdentitiesModel {
   readonly context: string;
@@ -37,8 +54,12 @@ export interface IdentitiesModel {
   readonly ztunnelsRead: number;
   /** ztunnel pods that could not be read (the others still count). */
   readonly unreadable: readonly { readonly pod: string; readonly error: string }[];
+  /** Per ztunnel: its services, policies and connections (the Services / Policies / Connections tabs). */
+  readonly ztunnels: readonly ZtunnelTables[];
   readonly namespaces: readonly string[];
   readonly generatedAt: string;
+  /** Set when the panel shows a saved config dump instead of a cluster. */
+  readonly file?: string;
 }
 
 export interface IdentitiesGathered {
@@ -56,6 +77,25 @@ async function podsWithNamespaces(client: ClusterClient): Promise<{ pod: PodFact
     .map((pod) => ({ pod, namespaceAmbient: ambient.get(pod.namespace) ?? false }));
 }
 
+function ztunnelTables(results: readonly ZtunnelDumpResult[]): ZtunnelTables[] {
+  return results.flatMap((r) =>
+    r.dump
+      ? [
+          {
+            ztunnelPod: r.ztunnelPod,
+            node: r.node,
+            layout: LAYOUT_DESCRIPTIONS[r.dump.layout],
+            istioVersion: r.dump.istioVersion,
+            services: r.dump.tables.services,
+            policies: r.dump.tables.policies,
+            connections: r.dump.tables.connections,
+            absent: r.dump.absent,
+          },
+        ]
+      : [],
+  );
+}
+
 /** Read everything for one context and build the model (no UI). */
 export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, context: string, namespace?: string, now = new Date()): Promise<IdentitiesGathered> {
   const client = deps.kube.client(context);
@@ -65,7 +105,7 @@ export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, c
   const unreadable = dumps.filter((d) => d.error).map((d) => ({ pod: d.ztunnelPod, error: d.error ?? '' }));
   for (const u of unreadable) deps.log.warn(`identities: ${context}: ztunnel ${u.pod}: ${u.error}`);
   const namespaces = [...new Set(pods.map((p) => p.pod.namespace))].sort();
-  const base = { context, namespace, unreadable, ztunnelsRead: read.length, namespaces, generatedAt: now.toISOString() };
+  const base = { context, namespace, unreadable, ztunnelsRead: read.length, namespaces, generatedAt: now.toISOString(), ztunnels: ztunnelTables(read) };
 
   if (read.length === 0) {
     const forbidden = dumps.some((d) => d.reason === 'forbidden');
@@ -100,13 +140,63 @@ export async function showWorkloadIdentities(deps: VerifyDeps, arg?: unknown): P
   const target = context;
   try {
     const { model } = await deps.host.withProgress(`Reading ztunnel identities on ${target}…`, () => gatherIdentities(deps, target, namespace));
-    deps.views.showIdentities(model);
+    // Refresh in the panel reads the same context again (and keeps the namespace the command started from).
+    deps.views.showIdentities(model, () => showWorkloadIdentities(deps, { context: target, namespace }));
     if (model.source === 'service-accounts' && model.fallbackReason) void deps.host.showMessage('warning', model.fallbackReason, {});
     return model;
   } catch (error) {
     const message = messageOf(error);
     deps.log.error(`Show Workload Identities on ${target}: ${message}`);
     void deps.host.showMessage('error', `Show Workload Identities: ${message}`, {});
+    return undefined;
+  }
+}
+
+/**
+ * The identities model of one saved config dump (`/config_dump` body or `istioctl ztunnel-config all -o json`):
+ * no cluster, so no disagreements with pods, only what the dump says. Throws the reader's one sentence.
+ */
+export function identitiesFromDumpFile(file: string, text: string, now = new Date()): IdentitiesModel {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  const dump = parseConfigDump(text, { now, ztunnelPod: name });
+  const result: ZtunnelDumpResult = { ztunnelPod: name, node: undefined, dump };
+  const workloads = mergeWorkloads([result]);
+  const certificates = mergeCertificates([result]);
+  const namespaces = [...new Set([...workloads.map((w) => w.namespace), ...dump.tables.services.map((s) => s.NAMESPACE), ...dump.tables.policies.map((p) => p.NAMESPACE)])].filter(Boolean).sort();
+  return {
+    context: name,
+    source: 'ztunnel',
+    workloads,
+    certificates,
+    derived: [],
+    disagreements: findDisagreements({ pods: [], workloads, certificates, now }),
+    ztunnelsRead: 1,
+    unreadable: [],
+    ztunnels: ztunnelTables([result]),
+    namespaces,
+    generatedAt: now.toISOString(),
+    file,
+  };
+}
+
+/** `ambient.ztunnel.openConfigDump`: the file is picked and read by the caller (the window owns the dialog). */
+export async function showConfigDumpFile(deps: Pick<VerifyDeps, 'views' | 'host' | 'log'>, file: string, readText: (file: string) => Promise<string>): Promise<IdentitiesModel | undefined> {
+  let text: string;
+  try {
+    text = await readText(file);
+  } catch (error) {
+    void deps.host.showMessage('error', `Open ztunnel Config Dump: cannot read ${file}: ${messageOf(error)}`, {});
+    return undefined;
+  }
+  try {
+    const model = identitiesFromDumpFile(file, text);
+    deps.views.showIdentities(model, () => showConfigDumpFile(deps, file, readText));
+    return model;
+  } catch (error) {
+    // The reader's sentence says what the file is instead; nothing is shown in place of the panel's data.
+    const message = `Open ztunnel Config Dump: ${file}: ${messageOf(error)}`;
+    deps.log.error(message);
+    void deps.host.showMessage('error', message, {});
     return undefined;
   }
 }

@@ -8,12 +8,13 @@ import type { CommandHost } from './host';
 import { testConnectivity } from './verifyConnectivity';
 import type { VerifyDeps, VerifyHost, VerifyLog } from './verifyDeps';
 import { checkAmbientHealth } from './verifyHealth';
-import { showWorkloadIdentities } from './verifyIdentities';
+import { showConfigDumpFile, showWorkloadIdentities } from './verifyIdentities';
 
 export const VERIFY_COMMANDS = {
   showIdentities: 'ambient.identity.show',
   testConnectivity: 'ambient.check.connectivity',
   checkHealth: 'ambient.check.health',
+  openConfigDump: 'ambient.ztunnel.openConfigDump',
 } as const;
 
 export interface RegisterVerifyDeps {
@@ -40,5 +41,19 @@ export function registerVerifyCommands(deps: RegisterVerifyDeps): vscode.Disposa
     vscode.commands.registerCommand(VERIFY_COMMANDS.showIdentities, (arg?: unknown) => showWorkloadIdentities(verify, arg)),
     vscode.commands.registerCommand(VERIFY_COMMANDS.testConnectivity, (arg?: unknown) => testConnectivity(verify, arg)),
     vscode.commands.registerCommand(VERIFY_COMMANDS.checkHealth, (arg?: unknown) => checkAmbientHealth(verify, arg)),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.openConfigDump, async (arg?: unknown) => {
+      let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+      if (!uri) {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'Open ztunnel Config Dump',
+          canSelectMany: false,
+          filters: { 'Config dumps': ['json'], 'All files': ['*'] },
+        });
+        uri = picked?.[0];
+      }
+      if (!uri) return undefined;
+      const target = uri;
+      return showConfigDumpFile(verify, target.fsPath, async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(target)));
+    }),
   ];
 }

@@ -9,7 +9,7 @@ import { runBatch } from './batch';
 import type { CommandDeps, ProgressReporter } from './host';
 import type { WorkloadRef } from './namespacePlan';
 import { describeWorkload } from './namespacePlan';
-import { describeWriteFailure } from './rbacHint';
+import { writeFailure, WriteFailure } from './rbacHint';
 import type { TargetResult } from './report';
 
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
@@ -61,7 +61,7 @@ export async function restartAndFollow(
         );
         return { ref, restartedAt };
       } catch (error) {
-        const why = describeWriteFailure(error, {
+        const failure = writeFailure(error, {
           context: ref.context,
           user: userOf(deps, ref.context),
           verb: 'patch',
@@ -69,8 +69,8 @@ export async function restartAndFollow(
           namespace: ref.namespace,
           name: ref.name,
         });
-        deps.log.error(`Audit: context=${ref.context} ${ref.kind.toLowerCase()}/${ref.name} namespace=${ref.namespace} restart patch → failed: ${why}`);
-        throw new Error(why, { cause: error });
+        deps.log.error(`Audit: context=${ref.context} ${ref.kind.toLowerCase()}/${ref.name} namespace=${ref.namespace} restart patch → failed: ${failure.message}`);
+        throw failure;
       }
     },
     {
@@ -86,7 +86,7 @@ export async function restartAndFollow(
     const ref = outcome.target;
     const target = describeWorkload(ref);
     if (outcome.status === 'failed') {
-      results.set(ref, { ref, target, outcome: 'failed', detail: (outcome.error as Error).message });
+      results.set(ref, { ref, target, outcome: 'failed', detail: (outcome.error as Error).message, hint: outcome.error instanceof WriteFailure ? outcome.error.hint : undefined });
     } else if (outcome.status === 'not-started') {
       results.set(ref, { ref, target, outcome: 'not-started', detail: 'not restarted: cancelled before its turn' });
     } else if (dryRun) {

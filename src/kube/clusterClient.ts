@@ -1,7 +1,7 @@
 // One kube context's client: typed reads with pagination, the two writes the extension makes (namespace
 // labels, rollout restart), watches, logs, exec and port-forward. Every request has a timeout, every
 // failure becomes a KubeError naming the context.
-import { AppsV1Api, CoreV1Api, createConfiguration, KubeConfig, Observable, PatchStrategy, ServerConfiguration } from '@kubernetes/client-node';
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, createConfiguration, KubeConfig, Observable, PatchStrategy, ServerConfiguration } from '@kubernetes/client-node';
 import type { ConfigurationOptions, ObservableMiddleware, RequestContext, User, V1ListMeta } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import path from 'node:path';
@@ -14,6 +14,9 @@ import type { ContextEntry } from './kubeconfig';
 import { followPodLogs, streamDropped } from './logStream';
 import { openPortForward } from './portForward';
 import type {
+  AccessQuestion,
+  ApiObject,
+  ApiResource,
   ClusterClient,
   ExecResult,
   KubeLogger,
@@ -148,6 +151,8 @@ export class KubeClusterClient implements ClusterClient {
   private readonly kubeConfig?: ContextKubeConfig;
   private readonly core?: CoreV1Api;
   private readonly apps?: AppsV1Api;
+  private readonly authorization?: AuthorizationV1Api;
+  private readonly custom?: CustomObjectsApi;
   private readonly pool?: PooledAuthentication;
   private readonly problem?: string;
   private readonly site: KubeErrorSite;
@@ -192,6 +197,8 @@ export class KubeClusterClient implements ClusterClient {
     });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
+    this.authorization = new AuthorizationV1Api(configuration);
+    this.custom = new CustomObjectsApi(configuration);
   }
 
   // ---- reads ----
@@ -249,7 +256,51 @@ export class KubeClusterClient implements ClusterClient {
     });
   }
 
+  /** POST selfsubjectaccessreviews: allowed to anyone authenticated, so it answers before the first write fails. */
+  async canI(question: AccessQuestion): Promise<boolean> {
+    const resource = question.subresource ? `${question.resource}/${question.subresource}` : question.resource;
+    const review = await this.call({ verb: 'create', resource: 'selfsubjectaccessreviews' }, (o) => {
+      if (!this.authorization) throw this.unusable({ verb: 'create', resource });
+      return this.authorization.createSelfSubjectAccessReview(
+        {
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: {
+              resourceAttributes: {
+                verb: question.verb,
+                resource: question.resource,
+                group: question.group ?? '',
+                subresource: question.subresource,
+                namespace: question.namespace,
+                name: question.name,
+              },
+            },
+          },
+        },
+        o,
+      );
+    });
+    return review.status?.allowed === true;
+  }
+
   // ---- writes ----
+
+  async listApiObjects(resource: ApiResource, namespace?: string): Promise<ApiObject[]> {
+    const custom = this.custom;
+    if (!custom) throw this.unusable({ verb: 'list', resource: `${resource.plural}.${resource.group}`, namespace });
+    const items: ApiObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      const params = { group: resource.group, version: resource.version, plural: resource.plural, limit: this.pageSize, _continue: continueToken };
+      const page = (await this.call({ verb: 'list', resource: `${resource.plural}.${resource.group}`, namespace }, (o) =>
+        namespace ? custom.listNamespacedCustomObject({ ...params, namespace }, o) : custom.listClusterCustomObject(params, o),
+      )) as { items?: ApiObject[]; metadata?: V1ListMeta };
+      items.push(...(page.items ?? []));
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return items;
+  }
 
   patchNamespaceLabels(name: string, labels: Record<string, string | null>, options?: WriteOptions): Promise<V1Namespace> {
     const op: KubeOperation = { verb: 'patch', resource: 'namespaces', name };

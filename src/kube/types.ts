@@ -86,6 +86,22 @@ export interface WriteOptions {
   readonly dryRun?: boolean;
 }
 
+/** A resource of an API group other than core/apps, addressed as in its URL (NetworkPolicies, Istio and Gateway API CRDs). */
+export interface ApiResource {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+}
+
+/** An object read through `listApiObjects`: the API's JSON, typed by whoever reads it. */
+export interface ApiObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly spec?: unknown;
+  readonly status?: unknown;
+}
+
 export type WatchedResource = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets' | 'services';
 
 export interface WatchEvent<T> {
@@ -154,6 +170,8 @@ export interface ClusterClient {
   listNodes(options?: ListOptions): Promise<V1Node[]>;
   readConfigMap(namespace: string, name: string): Promise<V1ConfigMap>;
   readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<V1Deployment | V1StatefulSet | V1DaemonSet>;
+  /** Every object of a resource of another API group (paged), in one namespace or all; a KubeError `not-found` when the cluster does not serve it. */
+  listApiObjects(resource: ApiResource, namespace?: string): Promise<ApiObject[]>;
 
   /** Merge-patch namespace labels; `null` removes a label. Other labels are untouched. */
   patchNamespaceLabels(name: string, labels: Record<string, string | null>, options?: WriteOptions): Promise<V1Namespace>;
@@ -164,6 +182,20 @@ export interface ClusterClient {
   followLogs(namespace: string, pod: string, container: string, options: LogOptions, callbacks: LogStreamCallbacks): LogStreamHandle;
   exec(namespace: string, pod: string, container: string | undefined, argv: readonly string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
   portForward(namespace: string, pod: string, port: number): Promise<PortForwardHandle>;
+  /** A SelfSubjectAccessReview: whether this context's user may do it (what `kubectl auth can-i` asks). */
+  canI(question: AccessQuestion): Promise<boolean>;
+}
+
+/** One "may I?" question, as `kubectl auth can-i VERB RESOURCE[.GROUP][/NAME] [-n NAMESPACE]` asks it. */
+export interface AccessQuestion {
+  readonly verb: string;
+  /** Plural resource, without group: `namespaces`, `deployments`, `pods`. */
+  readonly resource: string;
+  readonly group?: string;
+  readonly subresource?: string;
+  /** Absent: every namespace (or a cluster-scoped resource). */
+  readonly namespace?: string;
+  readonly name?: string;
 }
 
 /** The set of contexts from the user's kubeconfig, and a client for each. */

@@ -5,6 +5,8 @@
 // text with one regular expression (a single native pass) and parses fields only for lines with an error.
 import type { FieldValue, LogClass, ZtunnelLogEntry } from './entry';
 import { matchesAt } from './match';
+import { MUTUAL, PLAIN } from './wellFormed';
+import type { AccessVerdict } from './wellFormed';
 
 /** The HBONE port: a connection to it is always mutual TLS. */
 const hbonePort = ':15008';
@@ -55,6 +57,10 @@ const certificateFailure =
 
 // Anything else about TLS, certificates or workload identities (fetches, rotations, handshakes, SPIFFE IDs).
 const tlsTopic = /tls|certificate|\bcerts?\b|x509|spiffe|identit|handshake|\bssl\b|\bca\b|\bcsr\b|secret/i;
+// ztunnel's own words for a connection that failed for a reason other than TLS (src/proxy/mod.rs `Error`,
+// and the io errors it wraps): with one of these, the identities it names still say whether it was mTLS.
+const connectionFailure =
+  /policy rejection|policy change|timed out|deadline has elapsed|connection refused|connection reset|broken pipe|drain|no healthy upstream|unknown (?:source|destination|waypoint)|dns|http status|early eof|connection closed/i;
 const tlsFieldKey = /(?:identity|cert|tls|spiffe)[\w.-]*=/i;
 const errorKeys = ['error', 'err', 'reason', 'cause'];
 
@@ -126,22 +132,50 @@ function hasTlsFieldKey(entry: ZtunnelLogEntry): boolean {
   return false;
 }
 
-export function classifyEntry(entry: ZtunnelLogEntry): LogClass {
+// ztunnel's first line names its build (`version: version.BuildInfo{… CryptoProvider:"tls-aws-lc"}`, Istio
+// 1.27 and later; earlier releases end at `GitTag`/`IstioVersion`): a fact about the binary, not about TLS.
+const versionBanner = 'version: version.BuildInfo{';
+
+/**
+ * The class of a parsed record. `verdict` is what the well-formedness check (wellFormed.ts) found in an
+ * access entry's fields; without it the fields are read here.
+ */
+/** The TLS gate over a JSON entry's keys and string values, without serialising them again. */
+function jsonFieldsMentionTls(fields: Record<string, FieldValue>): boolean {
+  for (const key in fields) {
+    const value = fields[key];
+    if (tlsGate.test(key) || (typeof value === 'string' && tlsGate.test(value))) return true;
+  }
+  return false;
+}
+
+export function classifyEntry(entry: ZtunnelLogEntry, verdict?: AccessVerdict): LogClass {
+  if (entry.format === 'raw') return 'unparsed';
   if (isAccessLogEntry(entry)) {
     // A connection whose handshake failed did not get mutual TLS, whatever identities it names: say so.
     // ztunnel logs a failed connection at warn or error level, so info and debug entries carry no error.
-    if ((entry.level === 'error' || entry.level === 'warn' || entry.level === undefined) && isTlsFailureText(errorText(entry))) {
-      return 'tls-error';
+    if (entry.level === 'error' || entry.level === 'warn' || entry.level === undefined) {
+      const error = errorText(entry);
+      if (isTlsFailureText(error)) return 'tls-error';
+      // A failure we cannot name proves nothing about encryption (it may be a TLS failure we do not know
+      // the wording of): no mTLS or plain-text verdict for it.
+      if (error !== '' && !connectionFailure.test(error)) return 'other';
     }
+    // ztunnel writes `connection failed` (log_early_deny) "before we have enough information to emit proper
+    // access logs": addresses only, never identities, so it proves neither mTLS nor plain text.
+    if (entry.message === 'connection failed') return 'other';
+    if (verdict === MUTUAL) return 'mtls';
+    if (verdict === PLAIN) return 'plaintext';
     if (entry.fields !== undefined) return isMutualTls(entry.fields) ? 'mtls' : 'plaintext';
     return entry.fieldsText !== undefined && isMutualTlsText(entry.fieldsText) ? 'mtls' : 'plaintext';
   }
+  if (entry.message.length > versionBanner.length && matchesAt(entry.message, 0, versionBanner)) return 'other';
   const { fieldsText } = entry;
   const gated =
     tlsGate.test(entry.message) ||
     (entry.scope !== undefined && tlsGate.test(entry.scope)) ||
     (fieldsText !== undefined && tlsGate.test(fieldsText)) ||
-    (entry.fields !== undefined && entry.format === 'json' && tlsGate.test(JSON.stringify(entry.fields)));
+    (entry.fields !== undefined && entry.format === 'json' && jsonFieldsMentionTls(entry.fields));
   if (!gated) return 'other';
   const text = entry.message + errorText(entry);
   if (isTlsFailureText(text)) return 'tls-error';

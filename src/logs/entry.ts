@@ -6,9 +6,11 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
  * What a line tells a user about encryption:
  * `mtls` an access-log entry for a mutual-TLS (identity-bearing or HBONE) connection;
  * `plaintext` an access-log entry without any of that; `tls-error` a handshake or certificate
- * verification failure; `tls` any other line about TLS, certificates or identities; `other` the rest.
+ * verification failure; `tls` any other line about TLS, certificates or identities; `other` the rest of
+ * ztunnel's records; `unparsed` a line that is not a record this parser understood (no ztunnel shape, an
+ * impossible timestamp, an access entry cut short or with unpaired quotes): kept as text, never a verdict.
  */
-export type LogClass = 'mtls' | 'plaintext' | 'tls-error' | 'tls' | 'other';
+export type LogClass = 'mtls' | 'plaintext' | 'tls-error' | 'tls' | 'other' | 'unparsed';
 
 /** Which syntax the line was written in; `raw` is a line kept as text because it did not parse. */
 export type LogFormat = 'plain' | 'json' | 'legacy' | 'raw';
@@ -34,13 +36,19 @@ export interface ZtunnelLogEntry {
   fields?: Record<string, FieldValue>;
   class: LogClass;
   format: LogFormat;
-  /** Pod and container named by a `kubectl logs --prefix` or `<pod> <container>` prefix. */
+  /**
+   * What another tool wrote before the record, as written (`[pod/ztunnel-x/istio-proxy]`, stern's
+   * `ztunnel-x istio-proxy`, a Loki export's `2024-05-18 00:55:41.082`).
+   */
+  source?: string;
+  /** Pod, container and the pod's namespace, when the prefix names them. */
   pod?: string;
   container?: string;
+  podNamespace?: string;
 }
 
 export const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
-export const logClasses: readonly LogClass[] = ['mtls', 'plaintext', 'tls-error', 'tls', 'other'];
+export const logClasses: readonly LogClass[] = ['mtls', 'plaintext', 'tls-error', 'tls', 'other', 'unparsed'];
 
 export function fieldText(value: FieldValue | undefined): string {
   return value === undefined || value === null ? '' : String(value);

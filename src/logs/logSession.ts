@@ -3,6 +3,8 @@
 // Pure: clusters come in as ClusterClients, and the sink is whatever shows the rows (the webview panel).
 import type { ClusterClient } from '../kube/types';
 import type { LogRow } from '../shared/logProtocol';
+import { judgeLogFile } from './fileCheck';
+import type { FileVerdict } from './fileCheck';
 import { LogBuffer } from './logBuffer';
 import { parseZtunnelLine } from './parser';
 import { timeKey } from './time';
@@ -42,6 +44,8 @@ export class LogSession {
   private readonly followers = new Map<string, ZtunnelFollower>();
   private readonly statusByPod = new Map<string, PodStreamStatus>();
   private readonly lastKeyByPod = new Map<string, number>();
+  /** Pods whose last record was ztunnel's `running with config:`: the YAML lines after it are its own. */
+  private readonly inConfigDump = new Set<string>();
   private pending: KeptOrdered[] = [];
   private flushTimer: unknown;
   private seq = 0;
@@ -77,10 +81,25 @@ export class LogSession {
     follower.start();
   }
 
-  /** Lines of a saved file (`kubectl logs` output, any format, with or without `--prefix`). */
-  addText(lines: Iterable<string>): void {
-    for (const text of lines) this.addLine({ cluster: '', pod: '', text });
+  /**
+   * Lines of a saved file (`kubectl logs` output, any format, with or without a prefix), judged before any
+   * is shown (fileCheck.ts): a file with no ztunnel record is refused and nothing of it is kept. Blank lines
+   * carry nothing and are left out.
+   */
+  addText(lines: Iterable<string>, name = 'The file'): FileVerdict {
+    const start = this.pending.length;
+    let lineCount = 0;
+    for (const text of lines) {
+      lineCount++;
+      if (text.trim() !== '') this.addLine({ cluster: '', pod: '', text });
+    }
+    const verdict = judgeLogFile(name, this.pending.slice(start).map((kept) => kept.row), lineCount);
+    if (verdict.kind === 'refused') {
+      this.pending.length = start;
+      return verdict;
+    }
     this.flush();
+    return verdict;
   }
 
   private addLine(line: ZtunnelLine): void {
@@ -88,10 +107,18 @@ export class LogSession {
     const entry = parseZtunnelLine(line.text);
     const pod = line.pod !== '' ? line.pod : entry.pod;
     const podKey = `${line.cluster}/${pod ?? ''}`;
-    // The kubelet's timestamp orders a pod's lines as they were written (ztunnel's own times can be a
-    // little out of order across its threads); a file has only ztunnel's; a line without a time (a
-    // continuation, a banner) sorts right after the previous line of its pod.
-    const key = timeKey(line.kubeletTime) ?? timeKey(entry.time) ?? this.lastKeyByPod.get(podKey) ?? this.lastKey;
+    // ztunnel prints its config as YAML after `running with config:`, one key a line with no timestamp:
+    // those lines are ztunnel's own, not text we failed to read.
+    if (entry.format !== 'raw') {
+      if (entry.message.startsWith('running with config:')) this.inConfigDump.add(podKey);
+      else this.inConfigDump.delete(podKey);
+    } else if (entry.time === undefined && this.inConfigDump.has(podKey)) {
+      entry.class = 'other';
+    }
+    // Rows are ordered by the time they show (ztunnel's own), so rows of different pods read strictly in
+    // time order; the kubelet's time stands in for a line without one of its own, and a line with neither
+    // (a continuation) sorts right after the previous line of its pod.
+    const key = timeKey(entry.time) ?? timeKey(line.kubeletTime) ?? this.lastKeyByPod.get(podKey) ?? this.lastKey;
     this.lastKeyByPod.set(podKey, key);
     this.lastKey = key;
     const row: LogRow = {

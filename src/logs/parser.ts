@@ -8,9 +8,11 @@
 //
 // The scanner works on char codes rather than regexes or split(): it runs on every line of a follow
 // stream and of files with millions of lines (see test/bench/parser.bench.ts).
-import { classifyEntry } from './classify';
+import { classifyEntry, isAccessLogEntry } from './classify';
 import type { FieldValue, LogLevel, ZtunnelLogEntry } from './entry';
 import { matchesAt } from './match';
+import { accessFieldsVerdict, accessTextVerdict, MALFORMED, quotesClosed, validTimestampEnd } from './wellFormed';
+import type { AccessVerdict } from './wellFormed';
 
 // CSI sequences (colours, cursor moves) and the two-character escapes.
 // eslint-disable-next-line no-control-regex
@@ -367,14 +369,16 @@ function newEntry(message: string): ZtunnelLogEntry {
     message,
     fieldsText: undefined,
     fields: emptyFields,
-    class: 'other',
+    class: 'unparsed',
     format: 'raw',
+    source: undefined,
+    podNamespace: undefined,
     pod: undefined,
     container: undefined,
   };
 }
 
-/** `[pod/<pod>/<container>] ` → end of the prefix, filling pod and container; else `i`. */
+/** `[pod/<pod>/<container>] ` → end of the prefix, filling pod and container; else 0. */
 function kubectlPrefix(s: string, entry: ZtunnelLogEntry): number {
   if (s.charCodeAt(0) !== OPEN_BRACKET || !s.startsWith('[pod/')) return 0;
   const close = s.indexOf('] ', 5);
@@ -383,61 +387,122 @@ function kubectlPrefix(s: string, entry: ZtunnelLogEntry): number {
   if (slash === -1 || slash > close) return 0;
   entry.pod = s.slice(5, slash);
   entry.container = s.slice(slash + 1, close);
+  entry.source = s.slice(0, close + 1);
   return close + 2;
 }
 
-/** Stern-style `<pod> <container> ` before a timestamp or a JSON object → end of the prefix; else `i`. */
-function sternPrefix(s: string, i: number, entry: ZtunnelLogEntry): number {
-  const first = tokenEnd(s, i);
-  if (first === i || first >= s.length || s.charCodeAt(first) !== SPACE) return i;
-  const second = tokenEnd(s, first + 1);
-  if (second === first + 1 || second >= s.length || s.charCodeAt(second) !== SPACE) return i;
-  const rest = second + 1;
-  if (!isTimestampAt(s, rest) && s.charCodeAt(rest) !== OPEN_BRACE) return i;
-  entry.pod = s.slice(i, first);
-  entry.container = s.slice(first + 1, second);
-  return rest;
+// Where a record starts behind some other tool's prefix: ztunnel's own RFC 3339 time (a `T` between date
+// and time, which Loki's and Grafana's `2024-05-18 00:55:41.082` columns do not have), or a JSON object.
+const recordStart = /\d{4}-\d\d-\d\d[Tt]\d\d:\d\d|\{"/;
+// A Kubernetes object name (DNS-1123 subdomain) or container name, as stern, kubetail and friends print them.
+const kubeName = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
+const dateOrClock = /^(?:\d{4}-\d\d-\d\d|\d\d:\d\d(?::\d\d)?(?:[.,]\d+)?|[+-]\d\d:?\d\d|Z|UTC)$/;
+
+interface Prefix {
+  readonly end: number;
+  readonly source: string;
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly container?: string;
+  /** Loki and Grafana put the line between `|` columns: the closing one is not part of it. */
+  readonly piped: boolean;
 }
 
-function parseInto(line: string, entry: ZtunnelLogEntry): void {
-  let s = line;
-  if (s.indexOf('\x1b') !== -1) s = s.replace(ansiSequence, '');
-  if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-  entry.message = s;
-
-  let i = kubectlPrefix(s, entry);
-  let atTimestamp = isTimestampAt(s, i);
-  if (!atTimestamp && s.charCodeAt(i) !== OPEN_BRACE && entry.pod === undefined && levelWordAt(s, i) === undefined) {
-    i = sternPrefix(s, i, entry);
-    atTimestamp = isTimestampAt(s, i);
+/**
+ * A prefix some tool wrote before the record (`ztunnel-9tkd9 `, stern's `<pod> <container> ` or
+ * `<namespace> <pod> <container> `, kubetail's `[<pod>] `, Loki's `<date> <time> | `), or undefined when
+ * there is no record further on. The words that are not a date or clock name, in order, the pod.
+ */
+function otherPrefix(s: string, from: number): Prefix | undefined {
+  const match = recordStart.exec(from === 0 ? s : s.slice(from));
+  if (match === null || match.index === 0) return undefined;
+  const end = from + match.index;
+  const raw = s.slice(from, end);
+  const piped = raw.includes('|');
+  const source = raw.replace(/^[\s|]+|[\s|]+$/g, '');
+  const names: string[] = [];
+  for (const word of source.split(/[\s|]+/)) {
+    if (word === '' || dateOrClock.test(word)) continue;
+    names.push(word.startsWith('[') && word.endsWith(']') ? word.slice(1, -1) : word);
   }
-  const body = i;
+  const all = names.every((name) => kubeName.test(name));
+  if (!all || names.length === 0 || names.length > 3) return { end, source, piped };
+  if (names.length === 1) return { end, source, piped, pod: names[0] };
+  if (names.length === 2) return { end, source, piped, pod: names[0], container: names[1] };
+  return { end, source, piped, namespace: names[0], pod: names[1], container: names[2] };
+}
 
+/** Keeps the line whole, as text: it is not a record this parser understood. */
+function unparsed(entry: ZtunnelLogEntry, message: string): void {
+  entry.level = undefined;
+  entry.scope = undefined;
+  entry.fieldsText = undefined;
+  entry.fields = emptyFields;
+  entry.format = 'raw';
+  entry.class = 'unparsed';
+  entry.message = message;
+}
+
+// ztunnel's access-log head as ztunnel writes it (tab-separated): after the timestamp, one native match
+// instead of reading level, target and message a character at a time. Anything else takes the general path.
+const accessHead = /\t(?:info|error|warn|debug)\taccess\tconnection (?:complete|opened|failed)\t/y;
+const accessHeadLevels: Record<number, LogLevel> = { 105: 'info', 101: 'error', 119: 'warn', 100: 'debug' };
+
+/** `…\t<level>\taccess\tconnection …\t` at `i` (from accessHead): fills the entry; false if not there. */
+function accessHeadAt(s: string, i: number, entry: ZtunnelLogEntry): boolean {
+  accessHead.lastIndex = i;
+  if (!accessHead.test(s)) return false;
+  const end = accessHead.lastIndex;
+  const level = accessHeadLevels[s.charCodeAt(i + 1)]!;
+  entry.level = level;
+  entry.format = 'plain';
+  entry.scope = 'access';
+  // Told apart by length (`connection complete` is 19 characters, the others 17), then by `o`pened / `f`ailed.
+  const messageLength = end - i - level.length - 10;
+  entry.message = messageLength === 19 ? 'connection complete' : s.charCodeAt(end - 7) === 111 ? 'connection opened' : 'connection failed';
+  entry.fields = undefined;
+  setFieldsText(entry, s, end);
+  return true;
+}
+
+/** Parses from `i` (after any prefix); false when what is there is not a record. */
+function parseRecord(s: string, i: number, entry: ZtunnelLogEntry): boolean {
   let time: string | undefined;
-  if (atTimestamp) {
-    const end = timestampEnd(s, i);
-    time = s.slice(i, end);
-    i = skipSpaces(s, end);
-    // `kubectl logs --timestamps`: the kubelet's timestamp, then the line's own.
-    if (isTimestampAt(s, i)) {
-      const ownEnd = timestampEnd(s, i);
-      time = s.slice(i, ownEnd);
-      i = skipSpaces(s, ownEnd);
+  if (isDigit(s.charCodeAt(i))) {
+    const end = validTimestampEnd(s, i);
+    if (end === -1) {
+      if (isTimestampAt(s, i)) return false; // an impossible time (`2026-13-45T99:99:99Z`)
+    } else {
+      time = s.slice(i, end);
+      if (accessHeadAt(s, end, entry)) {
+        entry.time = time;
+        return true;
+      }
+      i = skipSpaces(s, end);
+      // `kubectl logs --timestamps`: the kubelet's timestamp, then the line's own.
+      if (isDigit(s.charCodeAt(i)) && isTimestampAt(s, i)) {
+        const ownEnd = validTimestampEnd(s, i);
+        if (ownEnd === -1) return false;
+        time = s.slice(i, ownEnd);
+        if (accessHeadAt(s, ownEnd, entry)) {
+          entry.time = time;
+          return true;
+        }
+        i = skipSpaces(s, ownEnd);
+      }
     }
   }
-
-  if (s.charCodeAt(i) === OPEN_BRACE && parseJson(s, i, entry)) {
-    if (entry.time === undefined) entry.time = time;
-    return;
-  }
-
   entry.time = time;
-  const level = levelWordAt(s, i);
-  if (level === undefined) {
-    // Not a log record (a startup banner, `inpod_enabled: true`, a stack trace): keep the text.
-    entry.message = i > body && time !== undefined ? s.slice(i) : s.slice(body);
-    return;
+
+  if (s.charCodeAt(i) === OPEN_BRACE) {
+    if (!parseJson(s, i, entry)) return false;
+    if (entry.time === undefined) entry.time = time;
+    else if (entry.time !== time && validTimestampEnd(entry.time, 0) !== entry.time.length) return false;
+    return true;
   }
+
+  const level = levelWordAt(s, i);
+  if (level === undefined) return false;
   entry.level = level.level;
   entry.message = '';
   i = skipSpaces(s, i + level.level.length);
@@ -448,18 +513,75 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
     entry.format = 'plain';
     parsePlainBody(s, i, entry);
   }
+  return true;
 }
 
+/** The record as parsed holds together: access entries have their fields, and quotes pair up. */
+function verdictOf(entry: ZtunnelLogEntry): AccessVerdict | undefined {
+  if (isAccessLogEntry(entry)) {
+    const failed = entry.level === 'error';
+    if (entry.format === 'json') return accessFieldsVerdict(entry.message, entry.fields!, failed);
+    return entry.fieldsText === undefined ? MALFORMED : accessTextVerdict(entry.message, entry.fieldsText, failed);
+  }
+  return entry.fieldsText !== undefined && !quotesClosed(entry.fieldsText) ? MALFORMED : undefined;
+}
+
+function parseInto(line: string, entry: ZtunnelLogEntry): void {
+  let s = line;
+  if (s.indexOf('\x1b') !== -1) s = s.replace(ansiSequence, '');
+  if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+  entry.message = s;
+
+  const body = kubectlPrefix(s, entry);
+  const start = body;
+  const c = s.charCodeAt(body);
+  if (!isTimestampAt(s, body) && c !== OPEN_BRACE && levelWordAt(s, body) === undefined) {
+    const prefix = otherPrefix(s, body);
+    if (prefix !== undefined) {
+      const rest = prefix.piped ? s.replace(/[\s|]+$/, '') : s;
+      const probe = newEntry(rest);
+      const verdict = parseRecord(rest, prefix.end, probe) ? verdictOf(probe) : MALFORMED;
+      if (verdict !== MALFORMED) {
+        const { pod, container, source } = entry;
+        Object.assign(entry, probe);
+        entry.source = source === undefined ? prefix.source : `${source} ${prefix.source}`;
+        entry.pod = pod ?? prefix.pod;
+        entry.container = pod !== undefined ? container : prefix.container;
+        entry.podNamespace = pod !== undefined ? undefined : prefix.namespace;
+        entry.class = classifyEntry(entry, verdict);
+        return;
+      }
+    }
+  }
+
+  if (!parseRecord(s, start, entry)) {
+    // Not a record (a startup banner's continuation, a stack trace, another program's output, a broken
+    // timestamp): keep the text, and the time when it had a good one.
+    const time = entry.time;
+    unparsed(entry, time !== undefined && isTimestampAt(s, start) ? s.slice(skipSpaces(s, timestampEnd(s, start))) : s.slice(body));
+    entry.time = time;
+    return;
+  }
+  const verdict = verdictOf(entry);
+  if (verdict === MALFORMED) {
+    const time = entry.time;
+    unparsed(entry, s.slice(body));
+    entry.time = time;
+    return;
+  }
+  entry.class = classifyEntry(entry, verdict);
+}
 
 /** Parses and classifies one line. Never throws. */
 export function parseZtunnelLine(line: string): ZtunnelLogEntry {
   const entry = newEntry(line);
   try {
     parseInto(line, entry);
-    entry.class = classifyEntry(entry);
     return entry;
   } catch {
     // Defensive: whatever went wrong, the line is kept as text.
-    return newEntry(String(line));
+    const kept = newEntry(String(line));
+    kept.class = 'unparsed';
+    return kept;
   }
 }

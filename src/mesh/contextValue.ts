@@ -6,7 +6,7 @@ import type { NamespaceEntry } from './clusterModel';
 
 export const NODE_FLAGS = {
   /** A kube context. */
-  context: ['current', 'loading', 'error', 'noIstio'],
+  context: ['current', 'loading', 'error', 'noIstio', 'readOnly'],
   /** The Mesh node under a context (istiod, ztunnel, istio-cni, trust domain). */
   mesh: ['noIstio', 'degraded'],
   /** A row of the Mesh node. */

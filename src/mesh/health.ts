@@ -8,13 +8,20 @@ import type { Disagreement } from './ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
 
-export type HealthStatus = 'pass' | 'warn' | 'fail';
+/** `unchecked`: the check could not run (the cluster or the data it needs could not be read); never a verdict. */
+export type HealthStatus = 'pass' | 'warn' | 'fail' | 'unchecked';
 
-/** A command that repairs what a check found; `args` are passed to the command as given. */
+/** How a status is named to the user (the report, the Mesh node). */
+export const STATUS_WORDS: Readonly<Record<HealthStatus, string>> = { pass: 'pass', warn: 'warn', fail: 'fail', unchecked: 'not checked' };
+
+/** The commands a fix may run: the panel runs nothing else, whatever a message asks. */
+export type HealthFixCommand = typeof RESTART_WORKLOADS_COMMAND | typeof ENROLL_NAMESPACE_COMMAND;
+
+/** A command that repairs what a check found, on one namespace of one context. */
 export interface HealthFix {
   readonly title: string;
-  readonly command: string;
-  readonly args: readonly unknown[];
+  readonly command: HealthFixCommand;
+  readonly args: readonly [{ readonly context: string; readonly namespace: string }];
 }
 
 export type HealthCheckId = 'istiod' | 'ztunnel' | 'cni' | 'xds' | 'capture' | 'conflicts' | 'consistency';
@@ -35,8 +42,10 @@ export interface HealthReport {
   readonly context: string;
   readonly checks: readonly HealthCheck[];
   readonly worst: HealthStatus;
-  /** When the context could not be read at all. */
+  /** When the context could not be read at all: one sentence; then there are no checks and `worst` is `unchecked`. */
   readonly error?: string;
+  /** The XDS state of each ztunnel, from its log and (where readable) its admin port. */
+  readonly xds?: readonly XdsStatus[];
 }
 
 /** The command of the commands engineer that restarts a namespace's workloads; takes `{ context, namespace }`. */
@@ -47,7 +56,8 @@ export const ENROLL_NAMESPACE_COMMAND = 'ambient.namespace.enroll';
 /** The namespaces the labs enroll on every cluster (the seeds' `finance`, `accounts`, `prometheus`). */
 export const DEFAULT_EXPECTED_NAMESPACES: readonly string[] = ['finance', 'accounts', 'prometheus'];
 
-const ORDER: Record<HealthStatus, number> = { pass: 0, warn: 1, fail: 2 };
+// A check that could not run outranks a pass: a report with an unchecked part never says "pass".
+const ORDER: Record<HealthStatus, number> = { pass: 0, unchecked: 1, warn: 2, fail: 3 };
 
 export function worstOf(statuses: Iterable<HealthStatus>): HealthStatus {
   let worst: HealthStatus = 'pass';
@@ -74,6 +84,17 @@ export interface ZtunnelXdsInput {
   readonly node?: string;
   readonly entries: readonly ZtunnelLogEntry[];
   readonly error?: string;
+  /** What the ztunnel's admin port (15000, `/config_dump`) says, when it could be read. */
+  readonly admin?: XdsAdminFacts;
+  /** Why the admin port could not be read (forbidden port-forward, timeout). */
+  readonly adminError?: string;
+}
+
+/** From `/config_dump`: where ztunnel gets its XDS from and how much state it holds from it. */
+export interface XdsAdminFacts {
+  readonly xdsAddress?: string;
+  readonly workloads: number;
+  readonly services: number;
 }
 
 export interface NamespaceHealthInput {
@@ -84,6 +105,8 @@ export interface NamespaceHealthInput {
 /** Everything the per-context checks need; a field left undefined means "could not be read" (its error in `errors`). */
 export interface HealthInput {
   readonly context: string;
+  /** The cluster could not be reached at all: one sentence, and nothing else is checked. */
+  readonly unreachable?: string;
   readonly summary?: MeshSummary;
   readonly nodes?: readonly NodeHealth[];
   readonly ztunnelPods?: readonly PodHealth[];
@@ -100,8 +123,13 @@ function check(id: HealthCheckId, title: string, status: HealthStatus, summary: 
   return { id, title, status, summary, evidence, fixes };
 }
 
+/** A check whose data could not be read: not a verdict, one sentence saying why. */
 function unreadable(id: HealthCheckId, title: string, error: string | undefined): HealthCheck {
-  return check(id, title, 'warn', `Could not check: ${error ?? 'the data could not be read'}.`.replace(/\.\.$/, '.'));
+  return check(id, title, 'unchecked', notChecked(error ?? 'the data could not be read'));
+}
+
+function notChecked(reason: string): string {
+  return `Not checked: ${reason.trim().replace(/\.*$/, '')}.`;
 }
 
 export function istiodCheck(input: HealthInput): HealthCheck {
@@ -157,14 +185,24 @@ export function cniCheck(input: HealthInput): HealthCheck {
   return daemonSetCheck('cni', 'istio-cni ready', 'istio-cni-node', input.summary?.cni, input.cniPods, input.nodes, input.errors?.cni ?? input.errors?.istiod);
 }
 
-/** What a ztunnel log line says about its XDS connection to istiod, if anything. */
-export type XdsSignal = 'connected' | 'error';
+/**
+ * What a ztunnel log line says about its XDS stream to istiod (istio/ztunnel 1.28.3 `src/xds/client.rs`):
+ * info `Stream established` (span `xds{id=N}`, one per connection), info `received response` with
+ * `type_url`/`size`/`removes`, warn `XDS client connection error: … retrying in …`, warn `XDS client error: …`,
+ * warn `XDS client complete` (the stream ended; a reconnect follows), error `sending response` with
+ * `type=Nack` and `error=` (ztunnel rejected what istiod sent).
+ */
+export type XdsSignal = 'connected' | 'response' | 'error' | 'ended' | 'nack';
 
 export function xdsSignal(entry: ZtunnelLogEntry): XdsSignal | undefined {
   const message = entry.message;
-  if (/XDS client connection error/i.test(message)) return 'error';
+  if (/^XDS client (connection )?error\b/i.test(message)) return 'error';
   const fromXds = entry.scope === undefined || /xds/i.test(entry.scope);
-  if (fromXds && (/^Stream established/i.test(message) || /^received response/i.test(message))) return 'connected';
+  if (!fromXds) return undefined;
+  if (/^Stream established/i.test(message)) return 'connected';
+  if (/^received response/i.test(message)) return 'response';
+  if (/^XDS client complete/i.test(message)) return 'ended';
+  if (/^sending response/i.test(message) && /nack/i.test(String(entryFields(entry)['type'] ?? ''))) return 'nack';
   return undefined;
 }
 
@@ -177,42 +215,183 @@ export function lastXdsSignal(entries: readonly ZtunnelLogEntry[]): { signal: Xd
   return undefined;
 }
 
+/** The latest response of one resource type. */
+export interface XdsResponse {
+  /** `type.googleapis.com/istio.workload.Address`. */
+  readonly typeUrl: string;
+  /** The short name users know: `Address`, `Authorization`. */
+  readonly type: string;
+  readonly time?: string;
+  readonly size?: number;
+  readonly removes?: number;
+}
+
+/** One ztunnel's XDS connection, as its recent log (and admin port) tell it. */
+export interface XdsStatus {
+  readonly pod: string;
+  readonly node?: string;
+  /** `unknown`: the log read says nothing about XDS (or could not be read). */
+  readonly state: 'connected' | 'disconnected' | 'unknown';
+  /** Time of the `Stream established` of the current connection; undefined when it is older than the log read. */
+  readonly connectedSince?: string;
+  /** The `xds{id=N}` connection number. */
+  readonly stream?: number;
+  /** Latest response per type, in the order the types first arrived. */
+  readonly responses: readonly XdsResponse[];
+  /** Connection errors and rejected responses in the log read. */
+  readonly errors: number;
+  readonly lastError?: { readonly time?: string; readonly text: string };
+  /** Responses ztunnel rejected (NACK) on the current connection. */
+  readonly nacks: number;
+  readonly logError?: string;
+  readonly admin?: XdsAdminFacts;
+  readonly adminError?: string;
+}
+
+function streamId(scope: string | undefined): number | undefined {
+  const id = /xds\{id=(\d+)\}/.exec(scope ?? '')?.[1];
+  return id === undefined ? undefined : Number(id);
+}
+
+function numberField(entry: ZtunnelLogEntry, key: string): number | undefined {
+  const value = entryFields(entry)[key];
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  return n;
+}
+
+/** `type.googleapis.com/istio.workload.Address` → `Address`. */
+export function xdsTypeName(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('.') + 1) || typeUrl;
+}
+
+/** Reads one ztunnel's log lines (oldest first) into its XDS status. */
+export function xdsStatus(input: ZtunnelXdsInput): XdsStatus {
+  let state: XdsStatus['state'] = 'unknown';
+  let connectedSince: string | undefined;
+  let stream: number | undefined;
+  let errors = 0;
+  let nacks = 0;
+  let lastError: XdsStatus['lastError'];
+  const responses = new Map<string, XdsResponse>();
+  for (const entry of input.entries) {
+    const signal = xdsSignal(entry);
+    if (!signal) continue;
+    switch (signal) {
+      case 'connected':
+        state = 'connected';
+        connectedSince = entry.time;
+        stream = streamId(entry.scope) ?? stream;
+        nacks = 0;
+        break;
+      case 'response': {
+        // A response proves a live stream even when its `Stream established` is older than the log read.
+        if (state !== 'connected') {
+          state = 'connected';
+          connectedSince = undefined;
+        }
+        stream = streamId(entry.scope) ?? stream;
+        const typeUrl = String(entryFields(entry)['type_url'] ?? '');
+        if (typeUrl) responses.set(typeUrl, { typeUrl, type: xdsTypeName(typeUrl), time: entry.time, size: numberField(entry, 'size'), removes: numberField(entry, 'removes') });
+        break;
+      }
+      case 'nack':
+        nacks++;
+        errors++;
+        lastError = { time: entry.time, text: describeEntry(entry) };
+        break;
+      case 'error':
+        errors++;
+        lastError = { time: entry.time, text: describeEntry(entry) };
+        state = 'disconnected';
+        connectedSince = undefined;
+        break;
+      case 'ended':
+        state = 'disconnected';
+        connectedSince = undefined;
+        break;
+    }
+  }
+  return {
+    pod: input.pod,
+    node: input.node,
+    state: input.error ? 'unknown' : state,
+    connectedSince,
+    stream,
+    responses: [...responses.values()],
+    errors,
+    lastError,
+    nacks,
+    logError: input.error,
+    admin: input.admin,
+    adminError: input.adminError,
+  };
+}
+
 function describeEntry(entry: ZtunnelLogEntry): string {
   const error = entryFields(entry)['error'];
   const tail = typeof error === 'string' && !entry.message.includes(error) ? ` error="${error}"` : '';
-  return `${entry.time ?? ''} ${entry.level ?? ''} ${entry.message}${tail}`.trim();
+  return `${entry.level ?? ''} ${entry.message}${tail}`.trim();
+}
+
+/** `2026-11-22T03:00:00.100000Z` → `2026-11-22 03:00:00 UTC`; other text as written. */
+export function shortTime(time: string | undefined): string {
+  if (!time) return '?';
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(time);
+  return m ? `${m[1]} ${m[2]} UTC` : time;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * What one ztunnel's XDS status says, in three short lines: where and whether it is connected (since when,
+ * which stream); the last response of each type; the errors and what its admin port holds.
+ */
+export function describeXdsLines(status: XdsStatus): string[] {
+  const where = `${status.pod}${status.node ? ` (${status.node})` : ''}`;
+  if (status.logError) return [`${where}: log not readable: ${status.logError}`];
+  let head: string;
+  if (status.state === 'connected') {
+    head = status.connectedSince ? `connected since ${shortTime(status.connectedSince)}` : 'connected (since before the log read)';
+    if (status.stream !== undefined) head += ` (stream ${status.stream})`;
+  } else if (status.state === 'disconnected') {
+    head = 'not connected';
+  } else {
+    head = 'no XDS message in the recent log';
+  }
+  const lines = [`${where}: ${head}`];
+  if (status.responses.length > 0) lines.push(`last ${status.responses.map((r) => `${r.type} ${shortTime(r.time)}${r.size !== undefined ? ` (${r.size})` : ''}`).join(', ')}`);
+  const tail: string[] = [status.errors === 0 ? 'no errors' : `${status.errors} error(s), last ${shortTime(status.lastError?.time)}: ${clip(status.lastError?.text ?? '', 160)}`];
+  if (status.nacks > 0) tail.push(`${status.nacks} response(s) rejected`);
+  if (status.admin) tail.push(`admin :15000: ${status.admin.workloads} workloads, ${status.admin.services} services${status.admin.xdsAddress ? ` from ${status.admin.xdsAddress}` : ''}`);
+  else if (status.adminError) tail.push(`admin :15000 not read: ${status.adminError}`);
+  lines.push(tail.join(' · '));
+  return lines;
+}
+
+/** The same on one line (evidence, the Mesh node's tooltip, the log). */
+export function describeXds(status: XdsStatus): string {
+  return describeXdsLines(status).join(' · ');
 }
 
 export function xdsCheck(input: HealthInput): HealthCheck {
   const title = 'ztunnel connected to istiod (XDS)';
   if (!input.xds) return unreadable('xds', title, input.errors?.xds);
   if (input.xds.length === 0) return check('xds', title, 'fail', 'There is no ztunnel pod whose log could be read.');
-  const evidence: string[] = [];
-  let failed = 0;
-  let unknown = 0;
-  for (const pod of input.xds) {
-    const where = `${pod.pod}${pod.node ? ` (${pod.node})` : ''}`;
-    if (pod.error) {
-      unknown++;
-      evidence.push(`${where}: log not readable: ${pod.error}`);
-      continue;
-    }
-    const last = lastXdsSignal(pod.entries);
-    if (!last) {
-      unknown++;
-      evidence.push(`${where}: no XDS message in the recent log`);
-    } else if (last.signal === 'error') {
-      failed++;
-      evidence.push(`${where}: ${describeEntry(last.entry)}`);
-    } else {
-      evidence.push(`${where}: ${describeEntry(last.entry)}`);
-    }
+  const statuses = input.xds.map(xdsStatus);
+  const evidence = statuses.map(describeXds);
+  const total = statuses.length;
+  const down = statuses.filter((s) => s.state === 'disconnected').length;
+  const unknown = statuses.filter((s) => s.state === 'unknown').length;
+  const rejecting = statuses.filter((s) => s.state === 'connected' && s.nacks > 0).length;
+  if (down > 0) {
+    return check('xds', title, 'fail', `${down} of ${total} ztunnel pod(s) cannot reach istiod over XDS: new workloads and certificates do not reach them.`, evidence);
   }
-  if (failed > 0) {
-    return check('xds', title, 'fail', `${failed} of ${input.xds.length} ztunnel pod(s) cannot reach istiod over XDS: new workloads and certificates do not reach them.`, evidence);
-  }
-  if (unknown > 0) return check('xds', title, 'warn', `${unknown} of ${input.xds.length} ztunnel pod(s) logged nothing about XDS recently.`, evidence);
-  return check('xds', title, 'pass', 'Every ztunnel receives configuration from istiod.', evidence);
+  if (rejecting > 0) return check('xds', title, 'warn', `${rejecting} of ${total} ztunnel pod(s) rejected configuration from istiod.`, evidence);
+  if (unknown === total) return check('xds', title, 'unchecked', notChecked(`no ztunnel log says anything about XDS (${statuses[0].logError ?? 'nothing in the recent log'})`), evidence);
+  if (unknown > 0) return check('xds', title, 'warn', `${unknown} of ${total} ztunnel pod(s) logged nothing about XDS recently.`, evidence);
+  return check('xds', title, 'pass', `Every ztunnel (${total}) is connected to istiod and receives configuration.`, evidence);
 }
 
 export function captureCheck(input: HealthInput): HealthCheck {
@@ -294,56 +473,77 @@ export function evaluateContext(input: HealthInput): HealthCheck[] {
 }
 
 /**
- * The expected namespaces (the seeds' `finance`, `accounts`, `prometheus`) enrolled on every selected
- * context. A namespace that exists but is not ambient fails (fix: Enroll); one that is missing here but
- * ambient elsewhere only warns, since it cannot be enrolled from here; one absent everywhere is ignored.
+ * The expected namespaces enrolled on every selected context, judged over the whole set so every report
+ * says the same: a namespace that is ambient on one context but missing or not ambient on another fails
+ * every report (the set differs), each context's report offering Enroll for its own namespaces; a namespace
+ * absent everywhere is ignored. A context whose namespaces could not be read is named as not checked.
  */
 export function consistencyCheck(
-  contexts: readonly { readonly context: string; readonly namespaces?: readonly NamespaceFacts[] }[],
+  contexts: readonly { readonly context: string; readonly namespaces?: readonly NamespaceFacts[]; readonly unreadable?: string }[],
   expected: readonly string[] = DEFAULT_EXPECTED_NAMESPACES,
 ): Map<string, HealthCheck> {
   const title = 'namespaces enrolled on every context';
   const result = new Map<string, HealthCheck>();
   const known = contexts.filter((c) => c.namespaces !== undefined);
-  const ambientOn = (c: (typeof contexts)[number], name: string) => c.namespaces?.some((ns) => ns.name === name && namespaceDataplane(ns.labels).ambient) ?? false;
-  const existsOn = (c: (typeof contexts)[number], name: string) => c.namespaces?.some((ns) => ns.name === name) ?? false;
-  for (const current of contexts) {
-    if (!current.namespaces) {
-      result.set(current.context, check('consistency', title, 'warn', 'Could not check: the namespaces could not be read.'));
+  const unknown = contexts.filter((c) => c.namespaces === undefined);
+  type State = 'ambient' | 'not-enrolled' | 'missing';
+  const stateOn = (c: (typeof contexts)[number], name: string): State => {
+    const found = c.namespaces?.find((ns) => ns.name === name);
+    return !found ? 'missing' : namespaceDataplane(found.labels).ambient ? 'ambient' : 'not-enrolled';
+  };
+  // The set's verdict, once: which namespaces differ, and where.
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  const relevant: string[] = [];
+  const notEnrolledOn = new Map<string, string[]>();
+  // The expected namespaces, and every namespace that is ambient on any selected context: enrolled on one
+  // cluster, it is meant to be enrolled on all of them.
+  const names = [...new Set([...expected, ...known.flatMap((c) => (c.namespaces ?? []).filter((n) => namespaceDataplane(n.labels).ambient).map((n) => n.name))])];
+  for (const name of names) {
+    const states = known.map((c) => ({ context: c.context, state: stateOn(c, name) }));
+    if (states.every((s) => s.state === 'missing')) {
+      evidence.push(`${name}: does not exist on any selected context`);
       continue;
     }
-    const evidence: string[] = [];
-    const fixes: HealthFix[] = [];
-    const notEnrolled: string[] = [];
-    const missing: string[] = [];
-    for (const name of expected) {
-      const elsewhere = known.filter((c) => c !== current && ambientOn(c, name)).map((c) => c.context);
-      const others = elsewhere.length > 0 ? ` (ambient on ${elsewhere.join(', ')})` : '';
-      if (ambientOn(current, name)) {
-        evidence.push(`${name}: ambient`);
-      } else if (existsOn(current, name)) {
-        notEnrolled.push(name);
-        evidence.push(`${name}: not enrolled${others}`);
-        fixes.push({ title: `Enroll ${name}`, command: ENROLL_NAMESPACE_COMMAND, args: [{ context: current.context, namespace: name }] });
-      } else if (elsewhere.length > 0) {
-        missing.push(name);
-        evidence.push(`${name}: does not exist here${others}`);
-      } else {
-        evidence.push(`${name}: does not exist`);
-      }
+    relevant.push(name);
+    const by = (state: State) => states.filter((s) => s.state === state).map((s) => s.context);
+    const ambient = by('ambient');
+    const notEnrolled = by('not-enrolled');
+    const missing = by('missing');
+    const parts = [ambient.length > 0 && `ambient on ${ambient.join(', ')}`, notEnrolled.length > 0 && `not enrolled on ${notEnrolled.join(', ')}`, missing.length > 0 && `missing on ${missing.join(', ')}`].filter(Boolean);
+    evidence.push(`${name}: ${parts.join('; ')}`);
+    if (notEnrolled.length > 0) problems.push(`${name} is not enrolled on ${notEnrolled.join(', ')}`);
+    if (missing.length > 0) problems.push(`${name} is missing on ${missing.join(', ')}`);
+    for (const c of notEnrolled) notEnrolledOn.set(c, [...(notEnrolledOn.get(c) ?? []), name]);
+  }
+  for (const c of unknown) evidence.push(`${c.context}: not checked: ${(c.unreadable ?? 'the namespaces could not be read').replace(/\.*$/, '')}`);
+  let status: HealthStatus;
+  let summary: string;
+  if (problems.length > 0) {
+    status = 'fail';
+    summary = `The selected contexts differ: ${problems.join('; ')}.`;
+  } else if (unknown.length > 0) {
+    status = 'unchecked';
+    summary = notChecked(`${unknown.map((c) => c.context).join(', ')} could not be read`);
+  } else if (relevant.length === 0) {
+    status = 'pass';
+    summary = 'None of the expected namespaces exists on the selected contexts.';
+  } else {
+    status = 'pass';
+    summary = `${relevant.join(', ')} ${relevant.length === 1 ? 'is' : 'are'} enrolled on ${known.length === 1 ? known[0].context : `all ${known.length} selected contexts`}.`;
+  }
+  for (const current of contexts) {
+    if (current.namespaces === undefined) {
+      result.set(current.context, check('consistency', title, 'unchecked', notChecked(current.unreadable ?? 'the namespaces could not be read')));
+      continue;
     }
-    let consistency: HealthCheck;
-    if (notEnrolled.length > 0) {
-      consistency = check('consistency', title, 'fail', `${notEnrolled.join(', ')} ${notEnrolled.length === 1 ? 'is' : 'are'} not enrolled in ambient here: traffic to ${notEnrolled.length === 1 ? 'it' : 'them'} is not mTLS.`, evidence, fixes);
-    } else if (missing.length > 0) {
-      consistency = check('consistency', title, 'warn', `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} ambient on other contexts but missing here.`, evidence);
-    } else {
-      const enrolled = expected.filter((n) => ambientOn(current, n));
-      const alike = known.length > 1 && enrolled.every((n) => known.every((c) => ambientOn(c, n)));
-      const summary = enrolled.length === 0 ? 'None of the expected namespaces exists here.' : `${enrolled.join(', ')} enrolled here${alike ? ` and on all ${known.length} selected contexts` : ''}.`;
-      consistency = check('consistency', title, 'pass', summary, evidence);
-    }
-    result.set(current.context, consistency);
+    // The fixes of a context act on that context only: each button appears once, in the report it changes.
+    const fixes: HealthFix[] = (notEnrolledOn.get(current.context) ?? []).map((name) => ({
+      title: `Enroll ${name}`,
+      command: ENROLL_NAMESPACE_COMMAND,
+      args: [{ context: current.context, namespace: name }],
+    }));
+    result.set(current.context, check('consistency', title, status, summary, evidence, fixes));
   }
   return result;
 }
@@ -351,15 +551,34 @@ export function consistencyCheck(
 /** The reports of all selected contexts: the per-context checks plus the multi-cluster one. */
 export function evaluateHealth(inputs: readonly HealthInput[], expected: readonly string[] = DEFAULT_EXPECTED_NAMESPACES): HealthReport[] {
   const consistency = consistencyCheck(
-    inputs.map((i) => ({ context: i.context, namespaces: i.namespaces?.map((n) => n.facts) })),
+    inputs.map((i) => ({ context: i.context, namespaces: i.unreachable ? undefined : i.namespaces?.map((n) => n.facts), unreadable: i.unreachable ?? i.errors?.namespaces })),
     expected,
   );
-  return inputs.map((input) => {
+  return inputs.map((input): HealthReport => {
+    // An unreachable cluster is one sentence, not the same error under every check.
+    if (input.unreachable) return { context: input.context, checks: [], worst: 'unchecked', error: notChecked(input.unreachable) };
     const checks = [...evaluateContext(input)];
     const multi = consistency.get(input.context);
     if (multi) checks.push(multi);
-    return { context: input.context, checks, worst: worstOf(checks.map((c) => c.status)) };
+    return { context: input.context, checks, worst: worstOf(checks.map((c) => c.status)), xds: input.xds?.map(xdsStatus) };
   });
+}
+
+const FIX_COMMANDS: ReadonlySet<string> = new Set([RESTART_WORKLOADS_COMMAND, ENROLL_NAMESPACE_COMMAND]);
+
+/**
+ * The fix at `report`/`check`/`fix` of the reports on screen, or undefined when the address is not
+ * one (not integers, out of range) or the fix is not one a report offers. Webview messages are untrusted.
+ */
+export function fixAt(reports: readonly HealthReport[], address: { readonly report: unknown; readonly check: unknown; readonly fix: unknown }): HealthFix | undefined {
+  const index = (value: unknown, length: number) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < length ? value : undefined);
+  const r = index(address.report, reports.length);
+  const report = r === undefined ? undefined : reports[r];
+  const c = report && index(address.check, report.checks.length);
+  const check = report && c !== undefined ? report.checks[c] : undefined;
+  const f = check && index(address.fix, check.fixes.length);
+  const fix = check && f !== undefined ? check.fixes[f] : undefined;
+  return fix && FIX_COMMANDS.has(fix.command) ? fix : undefined;
 }
 
 /**

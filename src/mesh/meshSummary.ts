@@ -96,13 +96,31 @@ export function istioVersions(summary: MeshSummary): string {
   return versions.join(', ');
 }
 
-/** The short line on a context node: `istio 1.28.3 · ztunnel 3/3 · 2 ambient`. */
+/**
+ * The short line on a context node, short enough for the default sidebar width next to a context name:
+ * `1.28.3 · 2 ambient`; ztunnel is named only when it is missing or not ready on every node
+ * (`ztunnel 2/3 · 2 ambient`), a problem outranking the version. The full line is `contextDetail`.
+ */
 export function contextDescription(summary: MeshSummary | undefined, ambientNamespaces: number | undefined): string {
   if (!summary) return ambientNamespaces === undefined ? '' : `${ambientNamespaces} ambient`;
   if (!isIstioInstalled(summary)) return 'no Istio';
   const parts: string[] = [];
+  const ztunnelReady = summary.ztunnel !== undefined && summary.ztunnel.desired > 0 && summary.ztunnel.ready >= summary.ztunnel.desired;
+  if (!summary.ztunnel) parts.push(summary.istiod.length > 0 ? istioVersions(summary) : 'no istiod', 'no ztunnel');
+  else if (!ztunnelReady) parts.push(`ztunnel ${summary.ztunnel.ready}/${summary.ztunnel.desired}`);
+  else parts.push(summary.istiod.length > 0 ? istioVersions(summary) : 'no istiod');
+  if (ambientNamespaces !== undefined) parts.push(`${ambientNamespaces} ambient`);
+  return parts.join(' · ');
+}
+
+/** The full line, for the context's tooltip: `istio 1.28.3 · ztunnel 3/3 · 2 ambient namespaces`. */
+export function contextDetail(summary: MeshSummary | undefined, ambientNamespaces: number | undefined): string {
+  const ambient = ambientNamespaces === undefined ? undefined : `${ambientNamespaces} ambient namespace${ambientNamespaces === 1 ? '' : 's'}`;
+  if (!summary) return ambient ?? '';
+  if (!isIstioInstalled(summary)) return 'Istio is not installed';
+  const parts: string[] = [];
   parts.push(summary.istiod.length > 0 ? `istio ${istioVersions(summary)}` : 'no istiod');
   parts.push(summary.ztunnel ? `ztunnel ${summary.ztunnel.ready}/${summary.ztunnel.desired}` : 'no ztunnel');
-  if (ambientNamespaces !== undefined) parts.push(`${ambientNamespaces} ambient`);
+  if (ambient) parts.push(ambient);
   return parts.join(' · ');
 }

@@ -1,21 +1,16 @@
-// ztunnel's admin `/config_dump` turned into the rows `istioctl ztunnel-config workload` and
-// `istioctl ztunnel-config certificate` print, plus the places where ztunnel and the pods' own
-// annotations disagree. Pure: the caller fetches the JSON (port-forward to 15000) and the pods.
-//
-// The dump's shape moved between ztunnel releases, so the reader accepts both:
-// - `workloads` / `services`: a map keyed by `network/ip` (up to ~1.22) or a list (later);
-// - certificates: `certChain`/`serialNumber`/`validFrom`/`expirationTime` (camelCase, later releases)
-//   or `cert_chain`/`serial_number`/`valid_from`/`expiration_time` (early releases);
-// - a workload's address: `workloadIps: [...]` or the older single `workloadIp`.
+// One ztunnel's `/config_dump` (read by ztunnelDump.ts, every layout) turned into what the identities view
+// shows — istioctl's workload and certificate rows plus each pod's SPIFFE identity — and the places where
+// ztunnel and the pods' own annotations disagree. Pure: the caller fetches the JSON and the pods.
 import { CAPTURE_STATE_LABELS, captureState, type PodFacts } from './dataplane';
 import { spiffeId } from './identity';
+import { readZtunnelDump, type DumpLayout, type DumpTables, type TableName } from './ztunnelDump';
 
-/** One row of `istioctl ztunnel-config workload` (wide), plus what the identities view needs. */
+/** One row of `istioctl ztunnel-config workload`, plus what the identities view needs. */
 export interface ZtunnelWorkloadRow {
   readonly namespace: string;
-  /** The pod's name (`NAME` column). */
+  /** The pod's name (`POD NAME` column). */
   readonly pod: string;
-  /** The first workload IP (`IP`/`ADDRESS` column); '' when ztunnel has none. */
+  /** istioctl's ADDRESS: every workload IP comma-joined (dual stack), else the workload's hostname. */
   readonly address: string;
   readonly node: string;
   /** The waypoint Service's name, `None` without a waypoint, `NA` when the waypoint is not a known Service. */
@@ -34,8 +29,8 @@ export interface ZtunnelWorkloadRow {
 /** One row of `istioctl ztunnel-config certificate`: one per certificate of an identity's chain. */
 export interface CertificateRow {
   readonly identity: string;
-  /** istioctl's words: the first certificate of the chain is `CA`, the rest `Cert Chain`; `-` when there is none. */
-  readonly type: 'CA' | 'Cert Chain' | '-';
+  /** istioctl 1.23+'s words; `NA` when the identity has no certificate (yet). */
+  readonly type: 'Leaf' | 'Intermediate' | 'Root' | 'NA';
   /** `Available`, `Initializing` or `Unavailable` (istioctl shortens `Unavailable: <why>`). */
   readonly state: string;
   /** The reason after `Unavailable:`, when ztunnel gave one. */
@@ -56,94 +51,17 @@ export interface ParsedConfigDump {
   readonly certificates: readonly CertificateRow[];
   /** Pods this ztunnel proxies in-pod (`workloadState`), `namespace/name`: only pods on its own node. */
   readonly proxiedPods: readonly string[];
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-/** A map or a list of objects, as a list (the dump has used both). */
-function entries(value: unknown): Json[] {
-  if (Array.isArray(value)) return value.filter(isObject);
-  if (isObject(value)) return Object.values(value).filter(isObject);
-  return [];
-}
-
-/** `network/10.0.0.1` → `10.0.0.1`; a bare IP stays as is. */
-function ipOf(networkAddress: string): string {
-  const slash = networkAddress.lastIndexOf('/');
-  return slash >= 0 ? networkAddress.slice(slash + 1) : networkAddress;
-}
-
-function looksLikeIp(value: string): boolean {
-  return /^[0-9.]+$/.test(value) || value.includes(':');
-}
-
-interface ServiceRef {
-  readonly name: string;
-  readonly hostname: string;
-  readonly vips: readonly string[];
-}
-
-/** istioctl's waypoint column: the Service behind `waypoint.destination`, `None` without one. */
-function waypointName(workload: Json, services: readonly ServiceRef[]): string {
-  const waypoint = workload.waypoint;
-  if (!isObject(waypoint)) return 'None';
-  // `destination` is `network/ip` of the waypoint's VIP, or `namespace/hostname` in later releases;
-  // some releases nest it as `{ address: {...} }` or `{ hostname: {...} }`.
-  let destination = text(waypoint.destination);
-  if (!destination && isObject(waypoint.destination)) {
-    const d = waypoint.destination as Json;
-    destination = text(d.address) || `${text(d.namespace)}/${text(d.hostname)}`;
-  }
-  if (!destination) return 'NA';
-  const target = ipOf(destination);
-  const byAddress = looksLikeIp(target) ? services.find((s) => s.vips.some((vip) => ipOf(vip) === target)) : undefined;
-  if (byAddress) return byAddress.name;
-  const byHost = services.find((s) => s.hostname === target);
-  if (byHost) return byHost.name;
-  // A hostname we have no Service for still names the waypoint well enough: `waypoint.ns.svc...` → `waypoint`.
-  return looksLikeIp(target) ? 'NA' : target.split('.')[0];
-}
-
-function workloadRow(workload: Json, services: readonly ServiceRef[]): ZtunnelWorkloadRow {
-  const ips = Array.isArray(workload.workloadIps) ? workload.workloadIps.map(text) : [text(workload.workloadIp)];
-  const namespace = text(workload.namespace);
-  const serviceAccount = text(workload.serviceAccount) || 'default';
-  const trustDomain = text(workload.trustDomain) || 'cluster.local';
-  return {
-    namespace,
-    pod: text(workload.name),
-    address: ips.find((ip) => ip !== '') ?? '',
-    node: text(workload.node),
-    waypoint: waypointName(workload, services),
-    protocol: text(workload.protocol) || (workload.nativeHbone === true || workload.nativeTunnel === true ? 'HBONE' : 'TCP'),
-    serviceAccount,
-    identity: spiffeId(trustDomain, namespace, serviceAccount),
-    uid: text(workload.uid),
-    clusterId: text(workload.clusterId) || undefined,
-    status: text(workload.status) || undefined,
-  };
-}
-
-interface DumpCert {
-  readonly serial: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-}
-
-function dumpCert(cert: Json): DumpCert {
-  return {
-    serial: text(cert.serialNumber ?? cert.serial_number),
-    notBefore: text(cert.validFrom ?? cert.valid_from),
-    notAfter: text(cert.expirationTime ?? cert.expiration_time),
-  };
+  /** Which of ztunnel's layouts the dump has, and the Istio version it names. */
+  readonly layout: DumpLayout;
+  readonly istioVersion?: string;
+  /** The five tables exactly as istioctl prints them. */
+  readonly tables: DumpTables;
+  /** Why a table is empty because of the layout. */
+  readonly absent: Partial<Record<TableName, string>>;
+  /** `config.xdsAddress`: where this ztunnel gets its XDS (istiod), for the health report. */
+  readonly xdsAddress?: string;
+  /** How many services ztunnel holds from XDS (the health report's XDS line). */
+  readonly serviceCount?: number;
 }
 
 /** Decimal serial (as ztunnel writes it) → lower-case hex (as istioctl prints it). */
@@ -152,61 +70,57 @@ export function serialToHex(decimal: string): string {
   return BigInt(decimal).toString(16);
 }
 
-function isValidAt(cert: DumpCert, now: Date): boolean {
-  const from = Date.parse(cert.notBefore);
-  const to = Date.parse(cert.notAfter);
+function isValidAt(notBefore: string, notAfter: string, now: Date): boolean {
+  const from = Date.parse(notBefore);
+  const to = Date.parse(notAfter);
   if (Number.isNaN(from) || Number.isNaN(to)) return false;
   return now.getTime() > from && now.getTime() < to;
 }
 
-function certificateRows(dump: Json, now: Date, ztunnelPod: string | undefined): CertificateRow[] {
-  const rows: CertificateRow[] = [];
-  for (const entry of entries(dump.certificates)) {
-    const identity = text(entry.identity);
-    const rawState = text(entry.state);
-    const unavailable = rawState.startsWith('Unavailable');
-    const state = unavailable ? 'Unavailable' : rawState;
-    const stateDetail = unavailable ? rawState.replace(/^Unavailable:?\s*/, '') || undefined : undefined;
-    // Early releases split the leaf (`ca_cert`) from the rest (`cert_chain`); later ones send one chain.
-    const chain = [...entries(entry.ca_cert), ...entries(entry.certChain ?? entry.cert_chain)].map(dumpCert);
-    if (chain.length === 0) {
-      rows.push({ identity, type: '-', state, stateDetail, valid: false, serialNumber: '', notAfter: '', notBefore: '', ztunnelPod });
-      continue;
-    }
-    chain.forEach((cert, index) => {
-      rows.push({
-        identity,
-        type: index === 0 ? 'CA' : 'Cert Chain',
-        state,
-        stateDetail,
-        valid: isValidAt(cert, now),
-        serialNumber: serialToHex(cert.serial),
-        notAfter: cert.notAfter,
-        notBefore: cert.notBefore,
-        ztunnelPod,
-      });
-    });
-  }
-  return rows;
-}
-
-/** Parse one ztunnel's `/config_dump` (the JSON text or the parsed object). Throws on text that is not JSON. */
+/**
+ * Parse one ztunnel's `/config_dump` (the JSON text or the parsed object). Throws an Error whose message is
+ * one sentence naming what was found when it is not a config dump.
+ */
 export function parseConfigDump(dump: string | unknown, options: { now?: Date; ztunnelPod?: string } = {}): ParsedConfigDump {
+  const now = options.now ?? new Date();
+  const read = readZtunnelDump(dump, { now });
+  if (!read.ok) throw new Error(read.error);
+  const d = read.dump;
+  const workloads = d.workloads.map((w) => {
+    const serviceAccount = w.serviceAccount || 'default';
+    return {
+      namespace: w.namespace,
+      pod: w.name,
+      address: w.address,
+      node: w.node,
+      waypoint: w.waypointName,
+      protocol: w.protocol,
+      serviceAccount,
+      identity: spiffeId(w.trustDomain || 'cluster.local', w.namespace, serviceAccount),
+      uid: w.uid,
+      clusterId: w.clusterId || undefined,
+      status: w.status || undefined,
+    };
+  });
+  const certificates: CertificateRow[] = d.certificates.flatMap((c): CertificateRow[] => {
+    const unavailable = c.state.includes('Unavailable');
+    const state = unavailable ? 'Unavailable' : c.state;
+    const stateDetail = unavailable ? c.state.replace(/^.*Unavailable:?\s*/, '') || undefined : undefined;
+    const base = { identity: c.identity, state, stateDetail, ztunnelPod: options.ztunnelPod };
+    if (c.certs.length === 0) return [{ ...base, type: 'NA' as const, valid: false, serialNumber: '', notAfter: '', notBefore: '' }];
+    return c.certs.map((cert) => ({
+      ...base,
+      type: cert.type,
+      valid: isValidAt(cert.validFrom, cert.expirationTime, now),
+      serialNumber: serialToHex(cert.serialNumber),
+      notAfter: cert.expirationTime,
+      notBefore: cert.validFrom,
+    }));
+  });
   const root = typeof dump === 'string' ? (JSON.parse(dump) as unknown) : dump;
-  if (!isObject(root)) throw new Error('the config dump is not a JSON object');
-  const services: ServiceRef[] = entries(root.services).map((s) => ({
-    name: text(s.name),
-    hostname: text(s.hostname),
-    vips: Array.isArray(s.vips) ? s.vips.map(text) : Array.isArray(s.addresses) ? s.addresses.map(text) : [],
-  }));
-  const workloads = entries(root.workloads).map((w) => workloadRow(w, services));
-  // istioctl's order: namespace.name, then node.
-  workloads.sort((a, b) => `${a.namespace}.${a.pod}`.localeCompare(`${b.namespace}.${b.pod}`) || a.node.localeCompare(b.node));
-  const proxiedPods = Object.values(isObject(root.workloadState) ? root.workloadState : {})
-    .filter(isObject)
-    .map((state) => (isObject(state.info) ? `${text(state.info.namespace)}/${text(state.info.name)}` : ''))
-    .filter((key) => key !== '/' && key !== '');
-  return { workloads, certificates: certificateRows(root, options.now ?? new Date(), options.ztunnelPod), proxiedPods };
+  const config = typeof root === 'object' && root !== null ? (root as { config?: unknown }).config : undefined;
+  const xdsAddress = typeof config === 'object' && config !== null && typeof (config as { xdsAddress?: unknown }).xdsAddress === 'string' ? (config as { xdsAddress: string }).xdsAddress : undefined;
+  return { workloads, certificates, proxiedPods: d.proxiedPods, layout: d.layout, istioVersion: d.istioVersion, tables: d.tables, absent: d.absent, xdsAddress, serviceCount: d.tables.services.length };
 }
 
 /** One ztunnel's answer (or why there is none), as gathered from each ztunnel pod. */
@@ -233,7 +147,12 @@ export function mergeWorkloads(results: readonly ZtunnelDumpResult[]): ZtunnelWo
       if (!known || (local && !known.local)) byKey.set(key, { row, local });
     }
   }
-  return [...byKey.values()].map((v) => v.row).sort((a, b) => `${a.namespace}.${a.pod}`.localeCompare(`${b.namespace}.${b.pod}`));
+  return [...byKey.values()].map((v) => v.row).sort((a, b) => compareKeys(`${a.namespace}.${a.pod}`, `${b.namespace}.${b.pod}`));
+}
+
+/** Go's byte order, as istioctl sorts. */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function mergeCertificates(results: readonly ZtunnelDumpResult[]): CertificateRow[] {
@@ -313,7 +232,7 @@ export function findDisagreements(input: DisagreementInput): Disagreement[] {
       continue;
     }
     // Only the leaf matters: roots outlive workload certificates by years.
-    if (cert.type !== 'CA') continue;
+    if (cert.type !== 'Leaf') continue;
     const from = Date.parse(cert.notBefore);
     const to = Date.parse(cert.notAfter);
     if (Number.isNaN(from) || Number.isNaN(to)) continue;

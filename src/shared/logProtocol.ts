@@ -20,7 +20,7 @@ export type LogSource =
   | { readonly kind: 'file'; readonly path: string };
 
 export type LevelFilter = 'all' | LogLevel;
-export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error'>;
+export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error' | 'unparsed'>;
 
 export interface LogFilters {
   /** Text (case-insensitive), or `/regex/flags`. */

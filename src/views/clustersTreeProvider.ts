@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ClusterView, NamespaceEntry } from '../mesh/clusterModel';
 import type { MeshChange, MeshModel } from '../mesh/meshModel';
 import { ContextNode } from './contextNode';
-import type { ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
+import type { AccessLookup, ExplorerNode, ExplorerServices, HealthLookup, NamespaceFilters } from './explorerNode';
 import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 import { redrawPlan } from './redrawPlan';
@@ -31,10 +31,13 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     private readonly filters: () => NamespaceFilters,
     private readonly refreshDelayMs: () => number,
     health?: HealthLookup,
+    access?: AccessLookup,
   ) {
-    this.services = { model, filters, health, view: (context) => this.view(context), viewNow: (context) => this.viewNow(context) };
+    this.services = { model, filters, health, access, view: (context) => this.view(context), viewNow: (context) => this.viewNow(context) };
     this.subscriptions.push(model.onDidChange((change) => this.schedule(change)));
     if (health) this.subscriptions.push(health.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
+    // A context found read-only gets its lock as soon as the review answers.
+    if (access) this.subscriptions.push(access.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -57,9 +60,14 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const names = new Set(state.contexts.map((c) => c.name));
     for (const name of [...this.contextNodes.keys()]) if (!names.has(name)) this.contextNodes.delete(name);
     return state.contexts.map((info) => {
-      // Keep the node (and so its expansion and children) unless its kubeconfig entry changed, e.g. it became current.
+      // The same node for the same context name, whatever changed in its entry (it became current, the file was
+      // reloaded): VS Code passes commands the element it drew, so a replaced node would reach a command as a
+      // stale object (or not at all) and its rows would keep a model that was disposed.
       const existing = this.contextNodes.get(info.name);
-      if (existing && JSON.stringify(existing.info) === JSON.stringify(info)) return existing;
+      if (existing) {
+        existing.update(info);
+        return existing;
+      }
       const node = new ContextNode(this.services, info);
       this.contextNodes.set(info.name, node);
       return node;

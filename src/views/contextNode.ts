@@ -1,10 +1,11 @@
 // A kube context: marked when current, described by a short mesh summary, or by one sentence when it
 // cannot be reached. Expanding it starts the cluster's watches; collapsing it stops them.
 import * as vscode from 'vscode';
+import type { CommandTarget } from '../commands/target';
 import type { KubeContextInfo } from '../kube/types';
 import type { ClusterModel, ClusterView } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
-import { contextDescription, isIstioInstalled } from '../mesh/meshSummary';
+import { contextDescription, contextDetail, isIstioInstalled } from '../mesh/meshSummary';
 import { COMMANDS } from './commandIds';
 import type { ExplorerServices } from './explorerNode';
 import { ExplorerNode, reuseNodes } from './explorerNode';
@@ -12,21 +13,42 @@ import { MeshNode } from './meshNode';
 import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 
+/** The first request to the cluster has not been answered yet (nor failed): nothing about it is known. */
+function connecting(view: ClusterView): boolean {
+  return view.status !== 'error' && view.summary === undefined && view.namespaceCounts === undefined;
+}
+
 export class ContextNode extends ExplorerNode {
   readonly id: string;
   private readonly namespaceNodes = new Map<string, NamespaceNode>();
   private meshNode?: MeshNode;
+  private meshCluster?: ClusterModel;
 
   constructor(
     private readonly services: ExplorerServices,
-    readonly info: KubeContextInfo,
+    private entry: KubeContextInfo,
   ) {
     super(undefined);
-    this.id = `context/${info.name}`;
+    this.id = `context/${entry.name}`;
+  }
+
+  /** Its kubeconfig entry as last read (current or not, cluster, user). */
+  get info(): KubeContextInfo {
+    return this.entry;
+  }
+
+  /** After a kubeconfig reload: the same context, re-read (the name, and so the node's identity, is unchanged). */
+  update(info: KubeContextInfo): void {
+    this.entry = info;
   }
 
   get context(): string {
-    return this.info.name;
+    return this.entry.name;
+  }
+
+  /** What a command invoked on this row acts on. */
+  get target(): CommandTarget {
+    return { kind: 'context', context: this.context };
   }
 
   get cluster(): ClusterModel {
@@ -37,7 +59,7 @@ export class ContextNode extends ExplorerNode {
   description(): string {
     const view = this.services.view(this.context);
     if (view.status === 'error' && view.problem) return view.problem.sentence;
-    if (view.status === 'loading' && !view.summary) return 'loading…';
+    if (connecting(view)) return 'connecting…';
     return contextDescription(view.summary, view.namespaceCounts?.ambient);
   }
 
@@ -51,18 +73,33 @@ export class ContextNode extends ExplorerNode {
     item.description = this.description();
     const error = view.status === 'error';
     const noIstio = view.summary !== undefined && !isIstioInstalled(view.summary);
+    // Read-only is shown by the icon, not the description: the mesh summary must fit the default sidebar width.
+    const readOnly = this.services.access?.readOnly(this.context) ?? false;
+    // Until the cluster has answered, nothing about it is known: a spinner, not the healthy-looking VM icon.
     item.iconPath = error
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-      : new vscode.ThemeIcon(this.info.isCurrent ? 'vm-active' : 'vm', this.info.isCurrent ? new vscode.ThemeColor('charts.green') : undefined);
+      : connecting(view)
+        ? new vscode.ThemeIcon('loading~spin')
+        : readOnly
+          ? new vscode.ThemeIcon('lock', this.info.isCurrent ? new vscode.ThemeColor('charts.green') : undefined)
+        : new vscode.ThemeIcon(this.info.isCurrent ? 'vm-active' : 'vm', this.info.isCurrent ? new vscode.ThemeColor('charts.green') : undefined);
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${this.info.name}**${this.info.isCurrent ? ' (current context)' : ''}\n\n`);
+    md.appendMarkdown(`**${this.info.name}**${this.info.isCurrent ? ' (current context)' : ''}${readOnly ? ' · read-only' : ''}\n\n`);
     md.appendMarkdown(`cluster \`${this.info.cluster}\` · user \`${this.info.user}\`${this.info.server ? ` · ${this.info.server}` : ''}\n\n`);
-    if (item.description) md.appendText(String(item.description));
+    if (readOnly) md.appendMarkdown('Read-only: its user may not label namespaces or restart workloads (SelfSubjectAccessReview).\n\n');
+    const detail = connecting(view) ? 'Waiting for the API server to answer…' : view.status === 'error' ? item.description : contextDetail(view.summary, view.namespaceCounts?.ambient);
+    if (detail) md.appendText(String(detail));
     item.tooltip = md;
     item.accessibilityInformation = {
-      label: `${this.info.name}${this.info.isCurrent ? ' (current context)' : ''}${item.description ? `, ${item.description}` : ''}`,
+      label: `${this.info.name}${this.info.isCurrent ? ' (current context)' : ''}${readOnly ? ' (read-only)' : ''}${item.description ? `, ${item.description}` : ''}`,
     };
-    item.contextValue = contextValue('context', [this.info.isCurrent && 'current', view.status === 'loading' && 'loading', error && 'error', noIstio && 'noIstio']);
+    item.contextValue = contextValue('context', [
+      this.info.isCurrent && 'current',
+      view.status === 'loading' && 'loading',
+      error && 'error',
+      noIstio && 'noIstio',
+      readOnly && 'readOnly',
+    ]);
     return item;
   }
 
@@ -71,11 +108,13 @@ export class ContextNode extends ExplorerNode {
     await cluster.start();
     const view = this.services.viewNow(this.context);
     if (view.status === 'error') return this.problemNodes(view);
-    this.meshNode ??= new MeshNode(this, cluster, this.services.health);
+    // A kubeconfig change may have replaced the context's model: the Mesh node follows it.
+    if (!this.meshNode || this.meshCluster !== cluster) this.meshNode = new MeshNode(this, cluster, this.services.health);
+    this.meshCluster = cluster;
     const filters = this.services.filters();
     const entries = [...view.namespaces.values()].filter((e) => !(filters.hideSystemNamespaces && e.system) && !(filters.showOnlyAmbient && !e.dataplane.ambient));
     const drawn = (name: string) => this.services.view(this.context).namespaces.get(name);
-    const namespaces = reuseNodes(this.namespaceNodes, entries.map((e) => e.name), (name) => new NamespaceNode(this, cluster, name, drawn));
+    const namespaces = reuseNodes(this.namespaceNodes, entries.map((e) => e.name), (name) => new NamespaceNode(this, name, drawn));
     const empty = namespaces.length === 0 ? [new MessageNode(this, 'empty', filters.showOnlyAmbient ? 'No ambient namespaces' : 'No namespaces')] : [];
     return [this.meshNode, ...namespaces, ...empty];
   }
@@ -111,5 +150,6 @@ export class ContextNode extends ExplorerNode {
     this.cluster.stop();
     this.namespaceNodes.clear();
     this.meshNode = undefined;
+    this.meshCluster = undefined;
   }
 }

@@ -4,21 +4,22 @@ import { updateSetting } from '../config';
 import { showLog } from '../log';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import { COMMANDS } from './commandIds';
-import { ContextNode } from './contextNode';
+import { targetOf } from '../commands/target';
 
 export function registerExplorerCommands(provider: ClustersTreeProvider): vscode.Disposable[] {
   const model = provider.model;
   return [
     vscode.commands.registerCommand(COMMANDS.refresh, async (node?: unknown) => {
-      if (node instanceof ContextNode) {
-        await node.cluster.refresh();
+      const target = node === undefined ? undefined : targetOf(node);
+      if (target?.kind === 'context') {
+        await model.cluster(target.context).refresh();
       } else {
         await model.refresh();
         provider.refreshAll();
       }
     }),
     vscode.commands.registerCommand(COMMANDS.retry, async (node?: unknown) => {
-      const context = node instanceof ContextNode ? node.context : typeof node === 'string' ? node : undefined;
+      const context = targetOf(node)?.context;
       if (context) await model.cluster(context).refresh();
     }),
     vscode.commands.registerCommand(COMMANDS.showOnlyAmbient, () => updateSetting('explorer.showOnlyAmbient', true)),

@@ -1,7 +1,7 @@
 // The base of every node in the Clusters view, and what nodes need from the rest of the extension.
 import type * as vscode from 'vscode';
 import type { ClusterView } from '../mesh/clusterModel';
-import type { HealthStatus } from '../mesh/health';
+import type { HealthReport, HealthStatus } from '../mesh/health';
 import type { MeshModel } from '../mesh/meshModel';
 
 /** Which namespaces a context lists (settings and the view-title toggle). */
@@ -13,6 +13,14 @@ export interface NamespaceFilters {
 /** The last Check Ambient Health result per context (kept by the verify commands). */
 export interface HealthLookup {
   worst(context: string): HealthStatus | undefined;
+  /** The last report of the context (the Mesh node shows its XDS lines). */
+  get(context: string): HealthReport | undefined;
+  onDidChange(listener: (context: string) => void): { dispose(): void };
+}
+
+/** What each context's user may write (SelfSubjectAccessReview), as known now. */
+export interface AccessLookup {
+  readOnly(context: string): boolean;
   onDidChange(listener: (context: string) => void): { dispose(): void };
 }
 
@@ -20,6 +28,7 @@ export interface ExplorerServices {
   readonly model: MeshModel;
   readonly filters: () => NamespaceFilters;
   readonly health?: HealthLookup;
+  readonly access?: AccessLookup;
   /** What the tree shows of a context: the reading of its last redraw (rows draw from it, not the live model). */
   readonly view: (context: string) => ClusterView;
   /** The same, after redrawing whatever changes are still gathering (for children lists). */

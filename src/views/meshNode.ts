@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ClusterModel } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
+import { STATUS_WORDS, describeXds, type HealthStatus } from '../mesh/health';
 import { ISTIO_NAMESPACE, isIstioInstalled, istioVersions } from '../mesh/meshSummary';
 import type { MeshSummary, ReadyCount } from '../mesh/meshSummary';
 import { ExplorerNode } from './explorerNode';
@@ -9,6 +10,20 @@ import type { HealthLookup } from './explorerNode';
 
 function isReady(count: ReadyCount | undefined): boolean {
   return count !== undefined && count.desired > 0 && count.ready >= count.desired;
+}
+
+/** The icon of a health result: the same verdict the report shows (✔ pass, ⚠ warn, ✖ fail, ? not checked). */
+function healthIcon(status: HealthStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'pass':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'warn':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'fail':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'unchecked':
+      return new vscode.ThemeIcon('question');
+  }
 }
 
 function readyIcon(ok: boolean): vscode.ThemeIcon {
@@ -55,8 +70,16 @@ export class MeshNode extends ExplorerNode {
     }
     const checked = this.health?.worst(this.cluster.context);
     if (checked && summary && installed) {
-      item.description = `${item.description} · last health check: ${checked}`;
-      if (checked !== 'pass') item.iconPath = readyIcon(false);
+      // The last health check is the fuller verdict: the icon is the report's, whatever the ready counts say.
+      // The verdict first: the row is narrow and the rest is in the tooltip.
+      item.description = `last health check: ${STATUS_WORDS[checked]} · ${item.description}`;
+      item.iconPath = healthIcon(checked);
+      const report = this.health?.get(this.cluster.context);
+      const tooltip = new vscode.MarkdownString();
+      tooltip.appendText(`Last health check: ${STATUS_WORDS[checked]}\n`);
+      for (const c of report?.checks ?? []) tooltip.appendText(`${STATUS_WORDS[c.status]}: ${c.title}: ${c.summary}\n`);
+      for (const x of report?.xds ?? []) tooltip.appendText(`${describeXds(x)}\n`);
+      item.tooltip = tooltip;
     }
     item.contextValue = contextValue('mesh', [!installed && summary !== undefined && 'noIstio', summary !== undefined && installed && !meshHealthy(summary) && 'degraded']);
     return item;
@@ -71,9 +94,13 @@ export class MeshNode extends ExplorerNode {
       rows.push(new MeshComponentNode(this, istiod.name, istiod.name, `${istiod.version ?? 'unknown version'} · ready ${istiod.ready}/${istiod.desired}`, ready));
     }
     if (summary.istiod.length === 0) rows.push(new MeshComponentNode(this, 'istiod', 'istiod', 'not found', false));
+    // XDS as the last health check saw it: how many ztunnels hold a stream to istiod.
+    const xds = this.health?.get(this.cluster.context)?.xds;
+    const connected = xds?.filter((x) => x.state === 'connected').length ?? 0;
+    const xdsText = xds && xds.length > 0 ? ` · XDS ${connected}/${xds.length} connected` : '';
     rows.push(
       summary.ztunnel
-        ? new MeshComponentNode(this, 'ztunnel', 'ztunnel', `ready ${summary.ztunnel.ready}/${summary.ztunnel.desired}`, isReady(summary.ztunnel))
+        ? new MeshComponentNode(this, 'ztunnel', 'ztunnel', `ready ${summary.ztunnel.ready}/${summary.ztunnel.desired}${xdsText}`, isReady(summary.ztunnel) && (!xds || connected === xds.length))
         : new MeshComponentNode(this, 'ztunnel', 'ztunnel', 'not installed (no ambient data plane)', false),
     );
     rows.push(

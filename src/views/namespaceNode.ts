@@ -1,9 +1,11 @@
 // A namespace: its ambient badge (through the decoration of its resource URI), description, Istio labels
 // and pod counts; its children are its workloads and its pods without owner.
 import * as vscode from 'vscode';
+import type { CommandTarget } from '../commands/target';
 import type { ClusterModel, NamespaceEntry } from '../mesh/clusterModel';
 import { contextValue, namespaceContextValue } from '../mesh/contextValue';
 import { CAPTURE_STATES, CAPTURE_STATE_LABELS } from '../mesh/dataplane';
+import type { ContextNode } from './contextNode';
 import { ExplorerNode, reuseNodes } from './explorerNode';
 import { namespaceUri } from './nodeUri';
 import { PodNode } from './podNode';
@@ -36,23 +38,31 @@ export class NamespaceNode extends ExplorerNode {
   private readonly podNodes = new Map<string, PodNode>();
 
   constructor(
-    parent: ExplorerNode,
-    readonly cluster: ClusterModel,
+    readonly contextNode: ContextNode,
     readonly name: string,
     /** The row as of the tree's last redraw: what getTreeItem shows, the same reading as its badge. */
     private readonly drawn: (name: string) => NamespaceEntry | undefined,
   ) {
-    super(parent);
-    this.id = `${parent.id}/ns/${name}`;
+    super(contextNode);
+    this.id = `${contextNode.id}/ns/${name}`;
+  }
+
+  /** Resolved on each use: after a kubeconfig change the context's model may have been replaced. */
+  get cluster(): ClusterModel {
+    return this.contextNode.cluster;
   }
 
   get context(): string {
-    return this.cluster.context;
+    return this.contextNode.context;
   }
 
-  /** For commands: a namespace node is a `{ context, namespace }` ref. */
   get namespace(): string {
     return this.name;
+  }
+
+  /** What a command invoked on this row acts on. */
+  get target(): CommandTarget {
+    return { kind: 'namespace', context: this.context, namespace: this.name };
   }
 
   /** The namespace's current row (undefined once it is gone). */
@@ -89,7 +99,7 @@ export class NamespaceNode extends ExplorerNode {
       const [kind, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
       return new WorkloadNode(this, kind, name);
     });
-    const pods = reuseNodes(this.podNodes, bare, (name) => new PodNode(this, this.cluster, this.name, name));
+    const pods = reuseNodes(this.podNodes, bare, (name) => new PodNode(this, () => this.cluster, this.name, name));
     if (workloads.length === 0 && pods.length === 0) return [new NoPodsNode(this)];
     return [...workloads, ...pods];
   }

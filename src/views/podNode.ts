@@ -1,5 +1,6 @@
 // A pod and its capture state; the tooltip shows the SPIFFE identity ztunnel presents for it.
 import * as vscode from 'vscode';
+import type { CommandTarget } from '../commands/target';
 import type { ClusterModel } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
 import { CAPTURE_STATE_EXPLANATIONS, CAPTURE_STATE_LABELS } from '../mesh/dataplane';
@@ -23,7 +24,8 @@ export class PodNode extends ExplorerNode {
 
   constructor(
     parent: ExplorerNode,
-    readonly cluster: ClusterModel,
+    /** Resolved on each use: after a kubeconfig change the context's model may have been replaced. */
+    private readonly clusterOf: () => ClusterModel,
     readonly namespace: string,
     readonly name: string,
   ) {
@@ -31,13 +33,21 @@ export class PodNode extends ExplorerNode {
     this.id = `${parent.id}/pod/${name}`;
   }
 
+  get cluster(): ClusterModel {
+    return this.clusterOf();
+  }
+
   get context(): string {
     return this.cluster.context;
   }
 
-  /** For commands: a pod node is a `{ context, namespace, pod }` ref. */
   get pod(): string {
     return this.name;
+  }
+
+  /** What a command invoked on this row acts on. */
+  get target(): CommandTarget {
+    return { kind: 'pod', context: this.context, namespace: this.namespace, pod: this.name };
   }
 
   /** Known from the watch, so copying the SPIFFE ID needs no extra request. */

@@ -1,5 +1,6 @@
 // A Deployment, StatefulSet, DaemonSet (or other owner) and the capture progress of its pods.
 import * as vscode from 'vscode';
+import type { CommandTarget } from '../commands/target';
 import { contextValue } from '../mesh/contextValue';
 import type { NodeFlag } from '../mesh/contextValue';
 import { ExplorerNode, reuseNodes } from './explorerNode';
@@ -40,6 +41,11 @@ export class WorkloadNode extends ExplorerNode {
     return this.namespaceNode.name;
   }
 
+  /** What a command invoked on this row acts on. */
+  get target(): CommandTarget {
+    return { kind: 'workload', context: this.context, namespace: this.namespace, workloadKind: this.kind, name: this.name };
+  }
+
   private pods() {
     const group = this.namespaceNode.cluster.workloadGroups(this.namespace).find((g) => g.kind === this.kind && g.name === this.name);
     return group?.pods ?? [];
@@ -66,6 +72,6 @@ export class WorkloadNode extends ExplorerNode {
 
   override getChildren(): ExplorerNode[] {
     const names = this.pods().map((p) => p.name);
-    return reuseNodes(this.podNodes, names, (name) => new PodNode(this, this.namespaceNode.cluster, this.namespace, name));
+    return reuseNodes(this.podNodes, names, (name) => new PodNode(this, () => this.namespaceNode.cluster, this.namespace, name));
   }
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { VerifyViews } from '../commands/verifyDeps';
 import type { IdentitiesModel } from '../commands/verifyIdentities';
 import type { ConnectivityResult } from '../mesh/connectivity';
-import type { HealthReport } from '../mesh/health';
+import { fixAt, type HealthReport } from '../mesh/health';
 import { messageOf } from '../mesh/problems';
 import type { FromVerifyWebview, ToVerifyWebview, VerifyPanelKind } from './identitiesProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -42,13 +42,13 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
     private readonly log: { error(message: string): void },
   ) {}
 
-  showIdentities(model: IdentitiesModel): void {
-    this.show('identities', `${TITLES.identities}: ${model.context}`, { type: 'identities', model });
+  showIdentities(model: IdentitiesModel, rerun: () => Promise<unknown>): void {
+    this.show('identities', `${TITLES.identities}: ${model.context}`, { type: 'identities', model, running: false }, rerun);
   }
 
-  showConnectivity(results: readonly ConnectivityResult[]): void {
+  showConnectivity(results: readonly ConnectivityResult[], rerun: () => Promise<unknown>): void {
     const target = results[0]?.target ?? '';
-    this.show('connectivity', `${TITLES.connectivity}: ${target}`, { type: 'connectivity', results });
+    this.show('connectivity', `${TITLES.connectivity}: ${target}`, { type: 'connectivity', results }, rerun);
   }
 
   showHealth(reports: readonly HealthReport[], rerun: () => Promise<unknown>): void {
@@ -89,16 +89,24 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
           if (latest) void open.panel.webview.postMessage(latest);
         }
         return;
-      case 'runFix':
+      case 'runFix': {
+        // The webview is untrusted: it names a fix by its place in the report we sent, and we look it up.
+        const shown = this.lastShown.get(kind);
+        const fix = shown?.type === 'health' ? fixAt(shown.reports, message) : undefined;
+        if (!fix) {
+          this.log.error(`${TITLES[kind]}: ignored a request for a fix that is not in the report on screen`);
+          return;
+        }
         // Say "checking" at once: the fix (a restart following its rollouts) can take a while.
         this.markRunning(kind, open);
         try {
-          await vscode.commands.executeCommand(message.fix.command, ...message.fix.args);
+          await vscode.commands.executeCommand(fix.command, ...fix.args);
         } catch (error) {
-          this.log.error(`${message.fix.title}: ${messageOf(error)}`);
+          this.log.error(`${fix.title}: ${messageOf(error)}`);
         }
         await this.rerun(kind, open);
         return;
+      }
       case 'rerun':
         await this.rerun(kind, open);
         return;
@@ -107,17 +115,20 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
 
   private markRunning(kind: VerifyPanelKind, open: OpenPanel): void {
     const last = this.lastShown.get(kind);
-    if (last?.type === 'health' && open.ready) void open.panel.webview.postMessage({ ...last, running: true });
+    if ((last?.type === 'health' || last?.type === 'identities') && open.ready) void open.panel.webview.postMessage({ ...last, running: true });
   }
 
   private async rerun(kind: VerifyPanelKind, open: OpenPanel): Promise<void> {
     if (!open.rerun) return;
+    const before = this.lastShown.get(kind);
     this.markRunning(kind, open);
     try {
       await open.rerun();
     } catch (error) {
       this.log.error(`${TITLES[kind]}: ${messageOf(error)}`);
     }
+    // A rerun that failed (its command said why) shows nothing new: end the "reading" state on what was shown.
+    if (before && this.lastShown.get(kind) === before && open.ready) void open.panel.webview.postMessage(before);
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
 // hidden and its webview reloaded), and a serializer that reopens the panel after a window reload.
 import * as vscode from 'vscode';
 import type { KubeClients } from '../kube/types';
+import { binarySentence, looksBinary } from '../logs/fileCheck';
 import { LogSession } from '../logs/logSession';
 import type { PodStreamStatus } from '../logs/ztunnelFollower';
 import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
@@ -67,6 +68,9 @@ export class LogPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Messages posted to the webview, by type (tests read what the view was told). */
   readonly sent = { rows: 0, batches: 0, statuses: 0 };
+  /** What the view says above a file that is mostly not a ztunnel log (one sentence), or why a file was refused. */
+  notice: string | undefined;
+  private disposed = false;
 
   private constructor(
     private readonly deps: LogPanelDeps,
@@ -136,19 +140,43 @@ export class LogPanel implements vscode.Disposable {
       for (const context of source.contexts) this.followCluster(context);
       return;
     }
+    const name = source.path.split(/[\\/]/).pop() ?? source.path;
+    let bytes: Uint8Array;
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(source.path));
-      const text = new TextDecoder('utf-8').decode(bytes);
-      const lines = text.split('\n');
-      if (lines.at(-1) === '') lines.pop();
-      this.session.addText(lines);
-      this.deps.log.info(`opened ${source.path}: ${lines.length} lines`);
+      bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(source.path));
     } catch (error) {
       const message = `Could not read ${source.path}: ${(error as Error).message}`;
       this.deps.log.error(message);
       if (this.ready) this.post({ type: 'problem', message });
       void vscode.window.showErrorMessage(message);
+      return;
     }
+    // Judged before anything is shown: a binary file or one with no ztunnel record is refused, a file that
+    // is mostly other text opens with a sentence saying so.
+    if (looksBinary(bytes)) return this.refuse(binarySentence(name), source.path);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const verdict = this.session.addText(lines, name);
+    if (verdict.kind === 'refused') return this.refuse(verdict.sentence, source.path);
+    if (verdict.kind === 'mostly-unparsed') {
+      this.notice = verdict.sentence;
+      this.deps.log.warn(`${source.path}: ${verdict.sentence}`);
+      if (this.ready) this.post({ type: 'problem', message: verdict.sentence });
+    }
+    this.deps.log.info(`opened ${source.path}: ${lines.length} lines`);
+  }
+
+  /** A file that is not a ztunnel log: one sentence, and no view of it. */
+  private refuse(sentence: string, path: string): void {
+    this.notice = sentence;
+    this.deps.log.warn(`${path}: ${sentence}`);
+    void vscode.window.showErrorMessage(sentence);
+    this.dispose();
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   private followCluster(context: string): void {
@@ -192,6 +220,7 @@ export class LogPanel implements vscode.Disposable {
     const rows = this.session.rows();
     for (let i = 0; i < rows.length; i += replayChunk) this.post({ type: 'rows', rows: rows.slice(i, i + replayChunk), dropped: this.session.dropped });
     for (const status of this.statuses.values()) this.post({ type: 'status', status });
+    if (this.notice !== undefined) this.post({ type: 'problem', message: this.notice });
   }
 
   private async receive(message: FromLogView): Promise<void> {
@@ -249,6 +278,7 @@ export class LogPanel implements vscode.Disposable {
 
   dispose(): void {
     if (!LogPanel.open.delete(this)) return;
+    this.disposed = true;
     this.session.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();

@@ -7,8 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ClusterSim } from './cluster';
 import type { Authenticator, RequestAttributes, UserInfo } from './auth';
-import { authorize, forbiddenMessage } from './auth';
-import { apiVersionOf, findResource, resourceByKind, resourceTypes } from './resources';
+import { authorize, forbiddenMessage, selfSubjectAccessReview, SSAR_PATH } from './auth';
+import { apiGroups, apiVersionOf, findResource, resourceByKind, resourceTypes } from './resources';
 import type { ResourceType } from './resources';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError, selectorToString } from './selectors';
 import type { ChangeEvent, KubeObject } from './store';
@@ -93,8 +93,8 @@ export function parseResourcePath(pathname: string): ParsedPath | undefined {
   if (parts[0] === 'api' && parts[1] === 'v1') {
     group = '';
     rest = parts.slice(2);
-  } else if (parts[0] === 'apis' && parts[1] === 'apps' && parts[2] === 'v1') {
-    group = 'apps';
+  } else if (parts[0] === 'apis' && apiGroups().some((g) => g.name === parts[1] && g.version === parts[2])) {
+    group = parts[1];
     rest = parts.slice(3);
   } else {
     return undefined;
@@ -218,6 +218,12 @@ export class ApiServer {
         return void res.end('ok');
       }
 
+      if (url.pathname.replace(/\/+$/, '') === SSAR_PATH) {
+        verb = 'create';
+        if (req.method !== 'POST') throw new ApiError(failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+        return this.sendJson(res, 201, selfSubjectAccessReview(user, await readObjectBody(req), this.sim.faults), verb);
+      }
+
       const parsed = parseResourcePath(url.pathname);
       if (!parsed) return this.sendStatus(res, failure(404, 'NotFound', 'the server could not find the requested resource', { causes: [] }), 'get');
       verb = verbFor(req.method ?? 'GET', parsed, url.searchParams);
@@ -268,19 +274,34 @@ export class ApiServer {
         // Legacy discovery documents: client-go asks for the aggregated form first and falls back to these.
         return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('https://', '') }] };
       case '/apis':
-        return { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }] };
-      case '/apis/apps':
-        return { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } };
+        return {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: [...apiGroups().map((g) => this.apiGroup(g.name, g.version)), this.apiGroup('authorization.k8s.io', 'v1')],
+        };
+      case '/apis/authorization.k8s.io':
+        return { kind: 'APIGroup', apiVersion: 'v1', ...this.apiGroup('authorization.k8s.io', 'v1') };
+      case '/apis/authorization.k8s.io/v1':
+        // Only the self review: what `kubectl auth can-i` and the extension ask.
+        return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'authorization.k8s.io/v1', resources: [{ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] }] };
       case '/api/v1':
         return this.resourceList('');
-      case '/apis/apps/v1':
-        return this.resourceList('apps');
-      default:
-        return undefined;
+      default: {
+        const [, apis, group, version, extra] = path.split('/');
+        const served = apiGroups().find((g) => g.name === group);
+        if (apis !== 'apis' || !served || extra !== undefined) return undefined;
+        if (version === undefined) return { kind: 'APIGroup', apiVersion: 'v1', ...this.apiGroup(served.name, served.version) };
+        return version === served.version ? this.resourceList(served.name) : undefined;
+      }
     }
   }
 
-  private resourceList(group: '' | 'apps'): unknown {
+  private apiGroup(name: string, version: string): { name: string; versions: unknown[]; preferredVersion: unknown } {
+    const groupVersion = { groupVersion: `${name}/${version}`, version };
+    return { name, versions: [groupVersion], preferredVersion: groupVersion };
+  }
+
+  private resourceList(group: string): unknown {
     const resources: unknown[] = [];
     for (const r of resourceTypes.filter((t) => t.group === group)) {
       resources.push({ name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}), storageVersionHash: Buffer.from(r.kind).toString('base64').slice(0, 11) });
@@ -292,7 +313,7 @@ export class ApiServer {
         if (sub === 'portforward') resources.push({ name: 'pods/portforward', singularName: '', namespaced: true, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
       }
     }
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${resourceTypes.find((t) => t.group === group)?.version ?? 'v1'}` : 'v1', resources };
   }
 
   // ---- Resources ----------------------------------------------------------------------------------

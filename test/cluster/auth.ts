@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { FaultOptions } from './cluster';
+import { findResource } from './resources';
 
 export interface UserInfo {
   name: string;
@@ -81,4 +82,37 @@ export function forbiddenMessage(user: UserInfo, attrs: RequestAttributes): stri
   const subject = attrs.name ? `${qualified} "${attrs.name}"` : qualified;
   const scope = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
   return `${subject} is forbidden: User "${user.name}" cannot ${attrs.verb} resource "${sub ? `${resource}/${sub}` : resource}" in API group "${attrs.group}" ${scope}`;
+}
+
+export const SSAR_PATH = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+
+/**
+ * POST selfsubjectaccessreviews: the same authorizer that guards every request answers "may I?", so a
+ * viewer context learns it is read-only before its first write fails. The response has the shape of
+ * kube-apiserver 1.35's (`status.allowed`, an RBAC-style `reason` when allowed, nothing more when denied).
+ */
+export function selfSubjectAccessReview(user: UserInfo, body: unknown, faults: FaultOptions): unknown {
+  const spec = (body as { spec?: { resourceAttributes?: Record<string, unknown> } } | undefined)?.spec ?? {};
+  const ra = spec.resourceAttributes ?? {};
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const resource = text(ra.resource) ?? '';
+  const subresource = text(ra.subresource);
+  const attrs: RequestAttributes = {
+    verb: text(ra.verb) ?? '',
+    group: text(ra.group) ?? '',
+    resource: subresource ? `${resource}/${subresource}` : resource,
+    // kubectl sends its default namespace even for cluster-scoped resources; RBAC ignores it there.
+    namespace: findResource(text(ra.group) ?? '', resource)?.namespaced === false ? undefined : text(ra.namespace),
+    name: text(ra.name),
+  };
+  const allowed = authorize(user, attrs, faults) === undefined;
+  return {
+    kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: allowed
+      ? { allowed: true, reason: isAdmin(user) ? 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"' : 'RBAC: allowed by ClusterRoleBinding "view" of ClusterRole "view" to Group "viewers"' }
+      : { allowed: false },
+  };
 }

@@ -8,6 +8,7 @@ import { resourceByKind, resourceTypes } from './resources';
 import type { ResourceType } from './resources';
 import { ObjectStore } from './store';
 import type { KubeObject } from './store';
+import { DEFAULT_ISTIO_RELEASE, type IstioRelease } from './istioRelease';
 import { ZtunnelFleet } from './ztunnel';
 
 const Node = resourceByKind('Node');
@@ -30,6 +31,8 @@ export interface ClusterSimOptions {
   podTerminationMs?: number;
   ztunnelLogRate?: number;
   historyLimit?: number;
+  /** The Istio release the cluster claims (default 1.28.3). */
+  istio?: IstioRelease;
 }
 
 /** Per-cluster request counters for the control endpoint. */
@@ -55,6 +58,8 @@ export class ClusterSim {
   readonly ztunnel: ZtunnelFleet;
   readonly readyDelayMs: number;
   readonly podTerminationMs: number;
+  /** What istiod, istio-cni and ztunnel claim to be; the control endpoint can move ztunnel to another. */
+  istio: IstioRelease;
   seeding = false;
   faults: FaultOptions = {};
   readonly counters: RequestCounters = { total: 0, byVerb: {}, byStatus: {}, watchesOpened: 0, watchesDropped: 0, logStreamsOpened: 0, logStreamsDropped: 0, execs: 0, portForwards: 0 };
@@ -72,6 +77,7 @@ export class ClusterSim {
     this.index = options.index;
     this.readyDelayMs = options.readyDelayMs ?? 300;
     this.podTerminationMs = options.podTerminationMs ?? 200;
+    this.istio = options.istio ?? DEFAULT_ISTIO_RELEASE;
     this.store = new ObjectStore({ historyLimit: options.historyLimit });
     this.controllers = new Controllers(this);
     this.cni = new IstioCni(this);
@@ -133,7 +139,7 @@ export class ClusterSim {
   /** Admission for a pod about to be created: the sidecar injector webhook. */
   admitPod(pod: any): void {
     const ns = this.store.get(Namespace, undefined, pod.metadata.namespace);
-    injectSidecar(pod, ns?.metadata.labels);
+    injectSidecar(pod, ns?.metadata.labels, this.istio.version);
   }
 
   /** The kubelet started the pod's containers: Running, Ready, an IP, container statuses. */
@@ -175,11 +181,22 @@ export class ClusterSim {
     if (this.ztunnel.isZtunnelPod(pod)) return this.ztunnel.started(pod);
     for (const c of pod.spec.containers) {
       const log = this.logs.container(pod.metadata.namespace!, pod.metadata.name, pod.metadata.uid, c.name);
-      for (const line of startupLines(pod, c)) log.append(line);
+      for (const line of startupLines(pod, c, this.istio)) log.append(line);
     }
   }
 
   /** Fault: the ztunnel pod on `node` fails (or passes again) its readiness probe. */
+  /** Move the ztunnels to another release: the dump, banner and metrics follow, and the pods' image tags. */
+  setIstioRelease(release: IstioRelease): void {
+    this.istio = release;
+    const Pod = resourceByKind('Pod');
+    for (const pod of this.store.list(Pod, 'istio-system').filter((p) => this.ztunnel.isZtunnelPod(p))) {
+      this.store.update(Pod, 'istio-system', pod.metadata.name, (draft) => {
+        for (const c of draft.spec.containers ?? []) c.image = String(c.image).replace(/:[^/:]+$/, `:${release.version}`);
+      });
+    }
+  }
+
   setZtunnelReady(node: string, ready: boolean): void {
     const Pod = resourceByKind('Pod');
     const pod = this.store.list(Pod, 'istio-system').find((p) => this.ztunnel.isZtunnelPod(p) && p.spec.nodeName === node);
@@ -246,13 +263,13 @@ function imageDigest(image: string): string {
   return digest;
 }
 
-function startupLines(pod: KubeObject, container: any): string[] {
+function startupLines(pod: KubeObject, container: any, istio: IstioRelease): string[] {
   const t = new Date().toISOString();
   const image: string = container.image ?? '';
   if (container.name === 'istio-proxy') {
     return [
       `${t}\tinfo\tFLAG: --concurrency="2"`,
-      `${t}\tinfo\tVersion 1.28.3-4c1f845d839603b7e4e5e6ea4a4d4b7d2ac7e9cf-Clean`,
+      `${t}\tinfo\tVersion ${istio.version}-${istio.gitRevision}-Clean`,
       `${t}\tinfo\tProxy role\tips=[${pod.status?.podIP ?? ''}] type=sidecar id=${pod.metadata.name}.${pod.metadata.namespace} domain=${pod.metadata.namespace}.svc.cluster.local`,
       `${t}\tinfo\tEnvoy proxy is ready`,
     ];

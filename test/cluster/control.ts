@@ -16,6 +16,8 @@
 //                             node's ztunnel (for parser/classifier tests that need a specific line).
 //   POST /ztunnel-rate?cluster=   body {"linesPerSecond": N}: background lines per second per ztunnel pod
 //                             from now on (0 stops them; benchmarks raise it for a measured window).
+//   POST /istio-version?cluster=  body {"version":"1.24"|"1.26"|"1.28"|"1.30"}: the cluster's ztunnels claim that
+//                             release (config dump layout, BuildInfo, metrics, pod image tags).
 //   POST /ztunnel-fault?cluster=&node=  body with any of:
 //                             {"ready": false|true}   the node's ztunnel pod turns NotReady (Ready and
 //                                                     ContainersReady False) / Ready again;
@@ -29,6 +31,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterSim, FaultOptions } from './cluster';
+import { istioRelease } from './istioRelease';
 import { resourceByKind, resourceTypes } from './resources';
 import { formatZtunnelLine, ztunnelContainer } from './ztunnel';
 
@@ -124,6 +127,19 @@ export class ControlServer {
           if (typeof linesPerSecond !== 'number' || !(linesPerSecond >= 0)) return json(400, { error: 'linesPerSecond must be a number >= 0' });
           s.ztunnel.logRate = linesPerSecond;
           return json(200, { cluster: s.name, linesPerSecond });
+        }
+        case 'POST /istio-version': {
+          // The cluster's ztunnels move to another release (a data-plane upgrade without restarts): their
+          // dump layout, BuildInfo and metrics follow; the ztunnel pods' image tags say the same.
+          const s = sim(cluster ?? 'cluster-1');
+          if (!s) return json(404, { error: `unknown cluster ${cluster}` });
+          const { version } = JSON.parse(body || '{}') as { version?: string };
+          try {
+            s.setIstioRelease(istioRelease(version ?? ''));
+          } catch (error) {
+            return json(400, { error: (error as Error).message });
+          }
+          return json(200, { cluster: s.name, version: s.istio.version });
         }
         case 'POST /ztunnel-fault': {
           const s = sim(cluster ?? 'cluster-1');

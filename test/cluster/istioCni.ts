@@ -57,7 +57,7 @@ export class IstioCni {
 }
 
 /** What the sidecar injector webhook does to a pod created in an `istio-injection=enabled` namespace. */
-export function injectSidecar(pod: any, namespaceLabels: Record<string, string> | undefined): void {
+export function injectSidecar(pod: any, namespaceLabels: Record<string, string> | undefined, istioVersion: string): void {
   const inject = pod.metadata.labels?.['sidecar.istio.io/inject'];
   const nsInjects = namespaceLabels?.['istio-injection'] === 'enabled' || namespaceLabels?.['istio.io/rev'] !== undefined;
   if (inject === 'false' || (!nsInjects && inject !== 'true') || pod.spec.hostNetwork) return;
@@ -65,7 +65,7 @@ export function injectSidecar(pod: any, namespaceLabels: Record<string, string> 
   const appContainer = pod.spec.containers[0]?.name;
   pod.spec.containers.push({
     name: 'istio-proxy',
-    image: 'docker.io/istio/proxyv2:1.28.3',
+    image: `docker.io/istio/proxyv2:${istioVersion}`,
     args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--log_output_level=default:info'],
     ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
   });

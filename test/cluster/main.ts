@@ -20,6 +20,7 @@ function parseArgs(argv: string[]): TestClusterOptions {
       case '--pods-per-namespace': options.podsPerExtraNamespace = Number(value(i++, flag)); break;
       case '--log-rate': options.ztunnelLogRate = Number(value(i++, flag)); break;
       case '--control-port': options.controlPort = Number(value(i++, flag)); break;
+      case '--istio-version': options.istioVersion = value(i++, flag); break;
       case '--latency': faults.latencyMs = Number(value(i++, flag)); break;
       case '--error-rate': faults.serverErrorRate = Number(value(i++, flag)); break;
       case '--drop-watches-every': faults.dropWatchesEveryMs = Number(value(i++, flag)); break;
@@ -30,7 +31,7 @@ function parseArgs(argv: string[]): TestClusterOptions {
         break;
       }
       case '--help':
-        console.log('usage: npm run cluster -- --kubeconfig <path> [--nodes N] [--extra-namespaces N] [--pods-per-namespace N] [--log-rate N] [--latency MS] [--error-rate F] [--drop-watches-every MS] [--drop-logs-every MS] [--forbid verb:resource[:namespace]] [--control-port N]');
+        console.log('usage: npm run cluster -- --kubeconfig <path> [--nodes N] [--extra-namespaces N] [--pods-per-namespace N] [--log-rate N] [--latency MS] [--error-rate F] [--drop-watches-every MS] [--drop-logs-every MS] [--forbid verb:resource[:namespace]] [--control-port N] [--istio-version 1.24|1.26|1.28|1.30]');
         process.exit(0);
         break;
       default:

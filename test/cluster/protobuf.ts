@@ -1,5 +1,5 @@
 // Just enough of Kubernetes' protobuf wire format to accept what kubectl's typed clients send for
-// `kubectl create namespace|configmap|serviceaccount` (client-go typed clients prefer protobuf bodies).
+// `kubectl create namespace|configmap|serviceaccount` and `kubectl auth can-i` (client-go typed clients prefer protobuf bodies).
 // Everything else is answered 415 and should be sent as JSON.
 
 type Field = { no: number; wire: number; value: bigint | Buffer };
@@ -74,7 +74,7 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
 
 export const protobufContentType = 'application/vnd.kubernetes.protobuf';
 
-/** Decode a `k8s\0`-prefixed runtime.Unknown holding a Namespace, ConfigMap or ServiceAccount. */
+/** Decode a `k8s\0`-prefixed runtime.Unknown holding a Namespace, ConfigMap, ServiceAccount or SelfSubjectAccessReview. */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   if (body.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error('missing k8s protobuf magic');
   const envelope = fields(body.subarray(4));
@@ -84,7 +84,16 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   const raw = fields((envelope.find((f) => f.no === 2)?.value as Buffer) ?? Buffer.alloc(0));
   const metadata = objectMeta((raw.find((f) => f.no === 1)?.value as Buffer) ?? Buffer.alloc(0));
   const obj: Record<string, unknown> = { apiVersion, kind, metadata };
-  if (kind === 'ConfigMap') {
+  if (kind === 'SelfSubjectAccessReview') {
+    // k8s.io/api authorization/v1 generated.proto: spec = 2; spec.resourceAttributes = 1, spec.nonResourceAttributes = 2;
+    // ResourceAttributes: namespace 1, verb 2, group 3, version 4, resource 5, subresource 6, name 7.
+    const spec = fields((raw.find((f) => f.no === 2)?.value as Buffer) ?? Buffer.alloc(0));
+    const attributes = spec.find((f) => f.no === 1);
+    const names = ['', 'namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
+    const resourceAttributes: Record<string, string> = {};
+    for (const f of attributes ? fields(attributes.value as Buffer) : []) if (f.wire === 2 && names[f.no]) resourceAttributes[names[f.no]] = str(f);
+    obj.spec = attributes ? { resourceAttributes } : {};
+  } else if (kind === 'ConfigMap') {
     const data = stringMap(raw.filter((f) => f.no === 2));
     if (data) obj.data = data;
   } else if (kind !== 'Namespace' && kind !== 'ServiceAccount') {

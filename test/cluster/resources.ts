@@ -1,8 +1,9 @@
 // The resource types the test API server serves, with the discovery facts kubectl and client-node read.
 
 export interface ResourceType {
-  readonly group: '' | 'apps';
-  readonly version: 'v1';
+  /** '' (core), 'apps', or a group served like a real cluster with Istio and the Gateway API CRDs installed. */
+  readonly group: string;
+  readonly version: string;
   /** Plural lower-case name used in URLs and RBAC (`pods`). */
   readonly plural: string;
   readonly singular: string;
@@ -28,7 +29,20 @@ export const resourceTypes: readonly ResourceType[] = [
   { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], verbs: allVerbs, subresources: ['status', 'scale'] },
   { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: allVerbs, subresources: ['status', 'scale'] },
   { group: 'apps', version: 'v1', plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: allVerbs, subresources: ['status'] },
+  // networking.k8s.io is built in; the others are CRDs in a real cluster (Istio 1.28 installs
+  // security.istio.io/v1, the Gateway API standard channel gateway.networking.k8s.io/v1), served with discovery.
+  { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol'], verbs: allVerbs, subresources: [] },
+  { group: 'security.istio.io', version: 'v1', plural: 'authorizationpolicies', singular: 'authorizationpolicy', kind: 'AuthorizationPolicy', namespaced: true, shortNames: ['ap'], categories: ['istio-io', 'security-istio-io'], verbs: allVerbs, subresources: ['status'] },
+  { group: 'security.istio.io', version: 'v1', plural: 'peerauthentications', singular: 'peerauthentication', kind: 'PeerAuthentication', namespaced: true, shortNames: ['pa'], categories: ['istio-io', 'security-istio-io'], verbs: allVerbs, subresources: ['status'] },
+  { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', singular: 'gateway', kind: 'Gateway', namespaced: true, shortNames: ['gtw'], categories: ['gateway-api'], verbs: allVerbs, subresources: ['status'] },
 ];
+
+/** The API groups other than core, in discovery order. */
+export function apiGroups(): { name: string; version: string }[] {
+  const seen = new Map<string, string>();
+  for (const r of resourceTypes) if (r.group && !seen.has(r.group)) seen.set(r.group, r.version);
+  return [...seen].map(([name, version]) => ({ name, version }));
+}
 
 export function findResource(group: string, plural: string): ResourceType | undefined {
   return resourceTypes.find((r) => r.group === group && r.plural === plural);

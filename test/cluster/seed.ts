@@ -18,6 +18,9 @@ const R = {
   DaemonSet: resourceByKind('DaemonSet'),
   Pod: resourceByKind('Pod'),
   ReplicaSet: resourceByKind('ReplicaSet'),
+  NetworkPolicy: resourceByKind('NetworkPolicy'),
+  AuthorizationPolicy: resourceByKind('AuthorizationPolicy'),
+  PeerAuthentication: resourceByKind('PeerAuthentication'),
 };
 
 export interface SeedOptions {
@@ -30,6 +33,10 @@ interface ContainerSpec {
   name: string;
   image: string;
   ports?: number[];
+  /** Names for `ports`, by position (`http`): NetworkPolicies and probes refer to ports by name. */
+  portNames?: string[];
+  /** An httpGet readiness probe on this port (number or name). */
+  readinessPort?: number | string;
   command?: string[];
   args?: string[];
 }
@@ -42,6 +49,24 @@ interface WorkloadSpec {
   hostNetwork?: boolean;
   podLabels?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  initContainers?: ContainerSpec[];
+}
+
+function containerOf(c: ContainerSpec): any {
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.args ? { args: c.args } : {}),
+    ...(c.ports ? { ports: c.ports.map((p, i) => ({ ...(c.portNames?.[i] ? { name: c.portNames[i] } : {}), containerPort: p, protocol: 'TCP' })) } : {}),
+    ...(c.readinessPort !== undefined
+      ? { readinessProbe: { httpGet: { path: '/healthz', port: c.readinessPort, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 } }
+      : {}),
+    resources: {},
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+  };
 }
 
 function podTemplate(w: WorkloadSpec): any {
@@ -50,17 +75,8 @@ function podTemplate(w: WorkloadSpec): any {
     spec: {
       ...(w.serviceAccount ? { serviceAccountName: w.serviceAccount } : {}),
       ...(w.hostNetwork ? { hostNetwork: true } : {}),
-      containers: w.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        imagePullPolicy: 'IfNotPresent',
-        ...(c.command ? { command: c.command } : {}),
-        ...(c.args ? { args: c.args } : {}),
-        ...(c.ports ? { ports: c.ports.map((p) => ({ containerPort: p, protocol: 'TCP' })) } : {}),
-        resources: {},
-        terminationMessagePath: '/dev/termination-log',
-        terminationMessagePolicy: 'File',
-      })),
+      ...(w.initContainers ? { initContainers: w.initContainers.map(containerOf) } : {}),
+      containers: w.containers.map(containerOf),
     },
   };
 }
@@ -152,6 +168,44 @@ export class Seeder {
       },
       status: {},
     });
+  }
+
+  /**
+   * A namespace that enrolling would break, one way per finding of Check Before Enrolling: a NetworkPolicy
+   * (the istio.io example's shape) that admits the app port from the namespace's pods but not HBONE 15008
+   * nor the probe source 169.254.7.127, a host-network DaemonSet, an init container, an ALLOW policy with
+   * HTTP-only rules (it lands on ztunnel), a policy bound to a waypoint that does not exist, and a STRICT
+   * PeerAuthentication (which is fine: ztunnel speaks mTLS).
+   */
+  private checkout(): void {
+    const ns = 'checkout';
+    this.deployment(ns, 'storefront', {
+      labels: { app: 'storefront' },
+      serviceAccount: 'storefront',
+      containers: [{ name: 'storefront', image: 'docker.io/hashicorp/http-echo:1.0', args: ['-text=storefront', '-listen=:8080'], ports: [8080], portNames: ['http'], readinessPort: 'http' }],
+    });
+    this.service(ns, 'storefront', { app: 'storefront' }, [{ name: 'http', port: 8080 }]);
+    this.deployment(ns, 'cart', {
+      labels: { app: 'cart' },
+      serviceAccount: 'cart',
+      initContainers: [{ name: 'wait-for-storefront', image: 'curlimages/curl:8.16.0', command: ['sh', '-c', 'until curl -s storefront:8080; do sleep 1; done'] }],
+      containers: [{ name: 'cart', image: 'curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity'] }],
+    });
+    this.daemonSet(ns, 'log-agent', { labels: { app: 'log-agent' }, serviceAccount: 'log-agent', hostNetwork: true, containers: [{ name: 'fluent-bit', image: 'cr.fluentbit.io/fluent/fluent-bit:4.0.7', ports: [2020] }] });
+    const t = this.created;
+    this.sim.store.create(R.NetworkPolicy, {
+      metadata: { name: 'storefront-allow-web', namespace: ns, creationTimestamp: t },
+      spec: { podSelector: { matchLabels: { app: 'storefront' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
+    });
+    this.sim.store.create(R.AuthorizationPolicy, {
+      metadata: { name: 'storefront-get-only', namespace: ns, creationTimestamp: t },
+      spec: { selector: { matchLabels: { app: 'storefront' } }, action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['GET'], paths: ['/*'] } }] }] },
+    });
+    this.sim.store.create(R.AuthorizationPolicy, {
+      metadata: { name: 'cart-deny-delete', namespace: ns, creationTimestamp: t },
+      spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'checkout-waypoint' }], action: 'DENY', rules: [{ to: [{ operation: { methods: ['DELETE'] } }] }] },
+    });
+    this.sim.store.create(R.PeerAuthentication, { metadata: { name: 'default', namespace: ns, creationTimestamp: t }, spec: { mtls: { mode: 'STRICT' } } });
   }
 
   node(name: string, index: number): void {
@@ -249,6 +303,7 @@ export class Seeder {
     this.namespace('accounts');
     this.namespace('bookinfo', { 'istio-injection': 'enabled' });
     this.namespace('legacy', { 'istio.io/dataplane-mode': 'ambient' });
+    this.namespace('checkout');
 
     this.service('default', 'kubernetes', {}, [{ name: 'https', port: 443, targetPort: 6443 }], '10.96.0.1');
     this.deployment('kube-system', 'coredns', { labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', replicas: 2, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1', ports: [53, 9153], args: ['-conf', '/etc/coredns/Corefile'] }] });
@@ -260,10 +315,10 @@ export class Seeder {
       mesh: 'defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\ndefaultProviders:\n  metrics:\n  - prometheus\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: cluster.local\n',
       meshNetworks: 'networks: {}',
     }, { 'istio.io/rev': 'default', 'install.operator.istio.io/owning-resource': 'unknown', 'operator.istio.io/component': 'Pilot', release: 'istiod' });
-    this.deployment('istio-system', 'istiod', { labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' }, serviceAccount: 'istiod', containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.28.3', ports: [8080, 15010, 15012, 15017], args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:info', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'] }] });
+    this.deployment('istio-system', 'istiod', { labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' }, serviceAccount: 'istiod', containers: [{ name: 'discovery', image: `docker.io/istio/pilot:${this.sim.istio.version}`, ports: [8080, 15010, 15012, 15017], args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:info', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'] }] });
     this.service('istio-system', 'istiod', { app: 'istiod', istio: 'pilot' }, [{ name: 'grpc-xds', port: 15010 }, { name: 'https-dns', port: 15012 }, { name: 'https-webhook', port: 443, targetPort: 15017 }, { name: 'http-monitoring', port: 15014 }]);
-    this.daemonSet('istio-system', 'istio-cni-node', { labels: { 'k8s-app': 'istio-cni-node' }, serviceAccount: 'istio-cni', hostNetwork: true, containers: [{ name: 'install-cni', image: 'docker.io/istio/install-cni:1.28.3', ports: [15014], command: ['install-cni'], args: ['--log_output_level=info'] }] });
-    this.daemonSet('istio-system', 'ztunnel', { labels: { app: 'ztunnel' }, serviceAccount: 'ztunnel', podAnnotations: { 'sidecar.istio.io/inject': 'false', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' }, containers: [{ name: 'istio-proxy', image: 'docker.io/istio/ztunnel:1.28.3', ports: [15020, 15021, 15008], args: ['proxy', 'ztunnel'] }] });
+    this.daemonSet('istio-system', 'istio-cni-node', { labels: { 'k8s-app': 'istio-cni-node' }, serviceAccount: 'istio-cni', hostNetwork: true, containers: [{ name: 'install-cni', image: `docker.io/istio/install-cni:${this.sim.istio.version}`, ports: [15014], command: ['install-cni'], args: ['--log_output_level=info'] }] });
+    this.daemonSet('istio-system', 'ztunnel', { labels: { app: 'ztunnel' }, serviceAccount: 'ztunnel', podAnnotations: { 'sidecar.istio.io/inject': 'false', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' }, containers: [{ name: 'istio-proxy', image: `docker.io/istio/ztunnel:${this.sim.istio.version}`, ports: [15020, 15021, 15008], args: ['proxy', 'ztunnel'] }] });
 
     // kube-prometheus-stack, abridged.
     this.deployment('prometheus', 'grafana', { labels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'prometheus' }, serviceAccount: 'grafana', containers: [{ name: 'grafana', image: 'docker.io/grafana/grafana:12.1.1', ports: [3000] }] });
@@ -289,6 +344,8 @@ export class Seeder {
     this.deployment('legacy', 'web', { labels: { app: 'web' }, serviceAccount: 'web', containers: [{ name: 'web', image: 'docker.io/library/nginx:1.29', ports: [80] }] });
     this.service('legacy', 'web', { app: 'web' }, [{ name: 'http', port: 80 }]);
     this.deployment('legacy', 'reporting', { labels: { app: 'reporting' }, podLabels: { 'istio.io/dataplane-mode': 'none' }, serviceAccount: 'reporting', containers: [{ name: 'reporting', image: 'docker.io/library/python:3.13-slim', command: ['python', '-m', 'http.server', '8000'], ports: [8000] }] });
+
+    this.checkout();
 
     for (const ns of sim.store.list(R.Namespace)) this.namespaceDefaults(ns.metadata.name);
     sim.controllers.drain();

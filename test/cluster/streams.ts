@@ -115,7 +115,7 @@ function portHandler(sim: ClusterSim, pod: KubeObject, port: number): PortHandle
     if (port === 15020) {
       return (_m, path) =>
         path.startsWith('/metrics') || path.startsWith('/stats/prometheus')
-          ? { status: 200, contentType: 'text/plain; version=0.0.4', body: `# TYPE istio_build gauge\nistio_build{component="ztunnel",tag="1.28.3"} 1\n# TYPE workload_manager_active_proxy_count gauge\nworkload_manager_active_proxy_count ${sim.store.list(Pod).filter((p) => p.spec?.nodeName === node && p.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled').length}\n` }
+          ? { status: 200, contentType: 'text/plain; version=0.0.4', body: `# TYPE istio_build gauge\nistio_build{component="ztunnel",tag="${sim.istio.version}"} 1\n# TYPE workload_manager_active_proxy_count gauge\nworkload_manager_active_proxy_count ${sim.store.list(Pod).filter((p) => p.spec?.nodeName === node && p.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled').length}\n` }
           : { status: 404, contentType: 'text/plain', body: '' };
     }
     return undefined;

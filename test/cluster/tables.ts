@@ -63,6 +63,17 @@ function servicePorts(svc: KubeObject): string {
 }
 
 const columnsByKind: Record<string, Column[]> = {
+  // The built-in printer's NetworkPolicy columns, and the CRDs' additionalPrinterColumns (Istio 1.28, Gateway API v1).
+  NetworkPolicy: [name, { name: 'Pod-Selector', type: 'string', description: 'Selector for pods the policy applies to.', priority: 0, cell: (o) => selectorToString(o.spec?.podSelector) || '<none>' }, age],
+  AuthorizationPolicy: [name, { name: 'Action', type: 'string', description: 'The operation to take.', priority: 0, cell: (o) => o.spec?.action ?? '' }, age],
+  PeerAuthentication: [name, { name: 'Mode', type: 'string', description: 'Defines the mTLS mode used for peer authentication.', priority: 0, cell: (o) => o.spec?.mtls?.mode ?? '' }, age],
+  Gateway: [
+    name,
+    { name: 'Class', type: 'string', description: 'The gateway class of the gateway.', priority: 0, cell: (o) => o.spec?.gatewayClassName ?? '' },
+    { name: 'Address', type: 'string', description: 'The first address of the gateway.', priority: 0, cell: (o) => o.status?.addresses?.[0]?.value ?? '' },
+    { name: 'Programmed', type: 'string', description: 'Whether the gateway is programmed.', priority: 0, cell: (o) => o.status?.conditions?.find((c: any) => c.type === 'Programmed')?.status ?? 'Unknown' },
+    age,
+  ],
   Namespace: [name, { name: 'Status', type: 'string', description: 'The status of the namespace', priority: 0, cell: (o) => o.status?.phase ?? 'Active' }, age],
   Node: [
     name,

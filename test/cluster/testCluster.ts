@@ -10,6 +10,7 @@ import type { KeyAndCert } from './certs';
 import { ClusterSim } from './cluster';
 import type { FaultOptions } from './cluster';
 import { ControlServer } from './control';
+import { DEFAULT_ISTIO_RELEASE, istioRelease } from './istioRelease';
 import { Seeder } from './seed';
 
 export type { FaultOptions } from './cluster';
@@ -36,6 +37,8 @@ export interface TestClusterOptions {
   watchHistory?: number;
   /** BOOKMARK period for watches that allow bookmarks (default 5000 ms). */
   bookmarkIntervalMs?: number;
+  /** The Istio release both clusters claim: `1.24`, `1.26`, `1.28` (default, 1.28.3) or `1.30`. */
+  istioVersion?: string;
 }
 
 export interface RunningTestCluster {
@@ -100,7 +103,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const servers: Record<string, string> = {};
   let index = 1;
   for (const name of clusterNames) {
-    const sim = new ClusterSim({ name, index: index++, readyDelayMs: options.podReadyDelayMs, podTerminationMs: options.podTerminationMs, ztunnelLogRate: options.ztunnelLogRate, historyLimit: options.watchHistory });
+    const sim = new ClusterSim({ name, index: index++, readyDelayMs: options.podReadyDelayMs, podTerminationMs: options.podTerminationMs, ztunnelLogRate: options.ztunnelLogRate, historyLimit: options.watchHistory, istio: istioRelease(options.istioVersion ?? DEFAULT_ISTIO_RELEASE.version) });
     new Seeder(sim).seed({ nodes: options.nodes ?? 3, extraNamespaces: options.extraNamespaces ?? 0, podsPerExtraNamespace: options.podsPerExtraNamespace ?? 10 });
     sim.start();
     const api = new ApiServer({ sim, auth, tls: serving, caPem: ca.certPem, bookmarkIntervalMs: options.bookmarkIntervalMs });

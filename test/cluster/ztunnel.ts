@@ -8,6 +8,7 @@ import { isCaptured } from './istioCni';
 import type { KubeObject } from './store';
 import { resourceByKind } from './resources';
 import { isPodReady } from './controllers';
+import { ztunnelBanner, ztunnelBuildInfo } from './istioRelease';
 import type { ContainerLog } from './podLogs';
 
 const Pod = resourceByKind('Pod');
@@ -18,8 +19,15 @@ export const ztunnelNamespace = 'istio-system';
 export const ztunnelContainer = 'istio-proxy';
 
 /** `2026-11-22T02:30:00.123456Z`: ztunnel prints microseconds. */
+// ztunnel's timestamps only go forward within a pod's log; random microseconds alone could put a later line
+// before an earlier one written in the same millisecond (the log view orders rows by the time they show).
+let lastMicros = 0;
+
 function ztunnelTime(at = new Date()): string {
-  return `${at.toISOString().slice(0, 23)}${String(randomInt(1000)).padStart(3, '0')}Z`;
+  const micros = Math.max(at.getTime() * 1000 + randomInt(1000), lastMicros + 1);
+  lastMicros = micros;
+  const ms = Math.floor(micros / 1000);
+  return `${new Date(ms).toISOString().slice(0, 23)}${String(micros % 1000).padStart(3, '0')}Z`;
 }
 
 export function formatZtunnelLine(level: string, target: string, message: string, fields = '', at = new Date()): string {
@@ -103,7 +111,8 @@ export class ZtunnelFleet {
         const z = this.byNode.get(node);
         if (!z) return;
         const backoff = (0.5 + Math.random() * 2).toFixed(2);
-        this.write(z, 'warn', `xds::client:xds{id=${z.xdsId}}`, `XDS client connection error: gRPC connection error connecting to ${xdsAddress}: status: Unavailable, message: "tcp connect error: Connection refused (os error 111)", details: [], metadata: MetadataMap { headers: {} }, retrying in ${backoff}s`);
+        // ztunnel 1.28.3's wording (src/xds.rs DisplayStatus; the backoff printed as a Rust Duration).
+        this.write(z, 'warn', `xds::client:xds{id=${z.xdsId}}`, `XDS client connection error: gRPC connection error connecting to ${xdsAddress}: status: Unavailable, message: "tcp connect error: Connection refused (os error 111)", retrying in ${backoff}s`);
       };
       retry();
       const t = setInterval(retry, 1000);
@@ -155,7 +164,7 @@ export class ZtunnelFleet {
     const z: ZtunnelState = { podUid: pod.metadata.uid, podName: pod.metadata.name, node: pod.spec.nodeName, xdsId: 1, credit: 0, startedAt: Date.now() };
     this.byNode.set(z.node, z);
     const w = (level: string, target: string, message: string, fields = '') => this.write(z, level, target, message, fields);
-    w('info', 'ztunnel', 'version: version.BuildInfo{Version:"1.28.3", GitRevision:"4c1f845d839603b7e4e5e6ea4a4d4b7d2ac7e9cf", RustVersion:"1.89.0", BuildProfile:"release", BuildStatus:"Clean", GitTag:"1.28.3", IstioVersion:"1.28.3"}');
+    w('info', 'ztunnel', ztunnelBanner(this.sim.istio));
     w('info', 'ztunnel', `running with config: proxy: true\\nzt: true\\ndnsProxy: true\\nclusterId: ${this.sim.name}\\nnetwork: ""\\nxdsAddress: https://istiod.istio-system.svc:15012\\ncaAddress: https://istiod.istio-system.svc:15012\\nproxyMode: Shared\\ninpodEnabled: true`);
     w('info', 'app', 'in-pod mode enabled');
     w('info', 'hyper_util', 'listener established', 'address=[::]:15021 component="readiness"');
@@ -269,7 +278,8 @@ export class ZtunnelFleet {
     }
     if (roll < 97) {
       if (randomInt(2) === 0) {
-        this.write(z, 'warn', xds, `XDS client connection error: gRPC connection error: status: Unavailable, message: "transport is closing", details: [], metadata: MetadataMap { headers: {} }, retrying in ${10 + randomInt(90)}ms`);
+        // istiod closed the stream (MaxConnectionAge): ztunnel 1.28.3 logs that at debug ("XDS client terminated"),
+        // so at info only the new stream shows.
         z.xdsId++;
         return this.write(z, 'info', `xds::client:xds{id=${z.xdsId}}`, 'Stream established');
       }
@@ -282,9 +292,13 @@ export class ZtunnelFleet {
     this.write(z, 'error', 'access', 'connection complete', fields);
   }
 
-  /** ztunnel's admin `/config_dump` (src/admin.rs ConfigDump), as seen by the ztunnel on `node`. */
+  /**
+   * ztunnel's admin `/config_dump` (src/admin.rs ConfigDump), as seen by the ztunnel on `node`, in the layout of
+   * the release the cluster claims (istioRelease.ts): lists since 1.23; the roots apart in `rootCerts` since 1.26.
+   */
   configDump(node: string): unknown {
     const store = this.sim.store;
+    const release = this.sim.istio;
     const clusterId = this.sim.name;
     const pods = store.list(Pod).filter((p) => p.status?.podIP && !p.spec?.hostNetwork);
     const services = store.list(Service);
@@ -309,8 +323,8 @@ export class ZtunnelFleet {
         locality: {},
         node: p.spec?.nodeName,
         status: isPodReady(p) ? 'Healthy' : 'Unhealthy',
-        capacity: 1,
         services: serviceKeysFor(p),
+        ...(release.connectionProtocol ? { capacity: 1 } : {}),
       };
     });
     const serviceDump = services.filter((s) => s.spec?.clusterIP && s.spec.clusterIP !== 'None').map((s) => {
@@ -329,6 +343,7 @@ export class ZtunnelFleet {
         endpoints,
         subjectAltNames: [],
         ipFamilies: 'IPv4',
+        ...(release.canonicalServices ? { canonical: true } : {}),
       };
     });
     // Certificates: one per identity of the captured workloads on this node (ztunnel fetches them on demand).
@@ -345,8 +360,14 @@ export class ZtunnelFleet {
       });
       const serial = BigInt.asUintN(64, BigInt(identity.split('').reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7)) * 1_000_003n + BigInt(issued)).toString();
       const root = cert(Date.parse(store.get(ConfigMap, ztunnelNamespace, 'istio')?.metadata.creationTimestamp ?? new Date().toISOString()) - 86400_000, 24 * 3650, '302421148295093627498839744815409429585');
-      return { identity, state: 'Available', caCert: [root], certChain: [cert(issued, 24, serial), root] };
+      const leaf = cert(issued, 24, serial);
+      // 1.26+: certChain = leaf (and intermediates), the roots apart; before, the root closes certChain.
+      return release.rootCertsApart ? { identity, state: 'Available', certChain: [leaf], rootCerts: [root] } : { identity, state: 'Available', certChain: [leaf, root] };
     });
-    return { workloads, services: serviceDump, policies: [], certificates, staticConfig: { workloads: [], services: [], policies: [] }, version: { version: '1.28.3', gitRevision: '4c1f845d839603b7e4e5e6ea4a4d4b7d2ac7e9cf', rustVersion: '1.89.0', buildProfile: 'release', buildStatus: 'Clean', gitTag: '1.28.3', istioVersion: '1.28.3' }, config: { clusterId, network: '', proxyMode: 'Shared', inpodEnabled: true, xdsAddress: 'https://istiod.istio-system.svc:15012' } };
+    // The pods this ztunnel proxies in-pod (inpod/admin.rs ProxyState); no connection is open between requests.
+    const workloadState = Object.fromEntries(
+      this.capturedOnNode(node).map((p) => [p.metadata.uid, { state: 'Up', connections: { inbound: [], outbound: [] }, info: { name: p.metadata.name, namespace: p.metadata.namespace, serviceAccount: p.spec?.serviceAccountName ?? 'default' } }]),
+    );
+    return { workloads, services: serviceDump, policies: [], stagedServices: {}, staticConfig: { workloads: [], services: [], policies: [] }, version: ztunnelBuildInfo(release), config: { clusterId, network: '', proxyMode: 'Shared', inpodEnabled: true, xdsAddress: 'https://istiod.istio-system.svc:15012' }, certificates, workloadState };
   }
 }

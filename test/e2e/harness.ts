@@ -176,8 +176,8 @@ export async function startWorkbench(name: string, env: E2eEnvironment = e2eEnvi
  * folder in the run folder (code-server.log among it); on success that folder is removed. Screenshots
  * are always kept.
  */
-export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
-  const wb = await startWorkbench(name);
+export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>, env?: E2eEnvironment): Promise<void> {
+  const wb = await startWorkbench(name, env);
   let failed = true;
   try {
     await body(wb);

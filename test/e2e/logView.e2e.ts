@@ -4,6 +4,8 @@
 // the view in a dark and a high-contrast theme.
 // Every step is photographed; the labels set here are removed at the end.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
@@ -153,4 +155,201 @@ test('Show ztunnel Logs from cluster-1: plain-text then mTLS rows from curl traf
     } finally {
       await enroll(wb, ['finance', 'accounts'], false).catch(() => {});
     }
+  }));
+
+// ---- a saved file: pasted prefixes, broken lines, legibility ------------------------------------------
+
+// Lines as Istio 1.23–1.28 ztunnel writes them (src/proxy/metrics.rs; test/unit/logs/ztunnelLines.ts), as a
+// user pastes them: two pods through `kubectl logs --prefix` and stern, out of order in the file; the 1.27+
+// version banner; a Loki export; and three lines broken the ways users' files are.
+const day = '2026-11-03T09:59:0';
+const access = (second: string, src: string, srcIp: string, fields: string) =>
+  `${day}${second}Z\tinfo\taccess\tconnection complete\tsrc.addr=${srcIp}:60059 src.workload="${src}" src.namespace="finance" ${fields} bytes_sent=175 bytes_recv=80 duration="1ms"`;
+const mtls = (second: string, src: string) =>
+  access(second, src, '10.244.1.12', 'src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.7:15008 dst.hbone_addr=10.244.2.7:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts" direction="outbound"');
+const pastedLog = [
+  `[pod/ztunnel-a1b2c/istio-proxy] ${day}1.000001Z\tinfo\tztunnel\tversion: version.BuildInfo{Version:"1.27.0", GitRevision:"3f1b2c0d", RustVersion:"1.87.0", BuildProfile:"release", BuildStatus:"Clean", IstioVersion:"1.27.0", CryptoProvider:"tls-aws-lc"}`,
+  `[pod/ztunnel-a1b2c/istio-proxy] ${mtls('1.100000', 'curl-7d9c8b5f4-x2k8q')}`,
+  `[pod/ztunnel-a1b2c/istio-proxy] ${mtls('3.300000', 'curl-7d9c8b5f4-x2k8q')}`,
+  `[pod/ztunnel-a1b2c/istio-proxy] ${day}5.500000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.12:60112 src.workload="curl-7d9c8b5f4-x2k8q" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.7:15008 dst.hbone_addr=10.244.2.7:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts" direction="outbound" bytes_sent=0 bytes_recv=0 duration="4ms" error="io error: invalid peer certificate: UnknownIssuer"`,
+  `ztunnel-d4e5f istio-proxy ${day}2.200000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.0.9:55909 dst.addr=10.244.2.7:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms"`,
+  `ztunnel-d4e5f istio-proxy ${mtls('4.400000', 'reviews-v1-6584ddcf65-k78wz')}`,
+  `2026-11-03 09:59:06.600 | ${mtls('6.600000', 'ratings-v1-7c4bbf97db-zvkdw')} |`,
+  // Broken: an impossible time, a line cut inside a value, a quote lost.
+  mtls('7.700000', 'curl-7d9c8b5f4-x2k8q').replace(`${day}7.700000Z`, '2026-13-45T99:99:99Z'),
+  access('8.800000', 'grafana-55c8f9d7b-q7x2m', '10.244.1.30', 'dst.addr=10.244.3.4:3100').slice(0, 130),
+  mtls('9.900000', 'curl-7d9c8b5f4-x2k8q').replace('sa/curl"', 'sa/curl'),
+].join('\n');
+
+/**
+ * The lowest contrast between text and what is behind it, over the elements matching `selector` in the
+ * webview, and the element it was found on. Runs in the page; colours are normalised through a canvas
+ * (computed styles of color-mix() come back as `color(srgb …)`).
+ */
+async function lowestContrast(view: FrameLocator, selector: string): Promise<{ ratio: number; where: string }> {
+  // Plain JavaScript in a string: the test runner's transpiler wraps named functions in a helper that does not
+  // exist in the page.
+  return view.locator('body').evaluate(
+    new Function('body', 'sel', `
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 1;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      const rgba = function (css) {
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = '#000';
+        ctx.fillStyle = css;
+        ctx.fillRect(0, 0, 1, 1);
+        const d = ctx.getImageData(0, 0, 1, 1).data;
+        return [d[0], d[1], d[2], d[3] / 255];
+      };
+      const over = function (top, under) { return [0, 1, 2].map(function (i) { return top[i] * top[3] + under[i] * (1 - top[3]); }).concat(1); };
+      const luminance = function (c) {
+        const v = c.slice(0, 3).map(function (x) { const s = x / 255; return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4); });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+      };
+      const background = function (el) {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor);
+          if (c[3] > 0) layers.push(c);
+          if (c[3] === 1) break;
+        }
+        let result = [255, 255, 255, 1];
+        for (const layer of layers.reverse()) result = over(layer, result);
+        return result;
+      };
+      let worst = { ratio: Infinity, where: 'nothing matched' };
+      for (const el of body.querySelectorAll(sel)) {
+        if (!el.textContent.trim() || getComputedStyle(el).visibility === 'hidden' || el.getClientRects().length === 0) continue;
+        const bg = background(el);
+        const fg = over(rgba(getComputedStyle(el).color), bg);
+        const l = [luminance(fg), luminance(bg)].sort(function (x, y) { return y - x; });
+        const ratio = (l[0] + 0.05) / (l[1] + 0.05);
+        if (ratio < worst.ratio) worst = { ratio: ratio, where: el.tagName.toLowerCase() + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '"' };
+      }
+      return worst;
+    `) as (body: unknown, sel: string) => { ratio: number; where: string },
+    selector,
+  );
+}
+
+const textSelectors = '.rows .cell, .rows .badge, .rows .route, .rows .identities, .rows .facts, .rows .error-text, .rows .message, .rows .fields, .rows mark, .counter, .counter-value, .details dt, .details dd, .details-title, .problem, .row.header .cell';
+
+async function openLogFile(wb: Workbench, path: string): Promise<void> {
+  await wb.openAmbientMeshView(); // the extension is loaded and its commands are in the palette
+  await wb.runCommand('Open ztunnel Log File');
+  const input = wb.page.locator('.quick-input-widget input');
+  // The file dialog fills in its folder once it has listed it: type the path after that, not before.
+  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await input.fill(path);
+  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await wb.page.keyboard.press('Enter');
+}
+
+async function setTheme(wb: Workbench, theme: string): Promise<void> {
+  await wb.page.keyboard.press('F1');
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.fill('>Preferences: Color Theme');
+  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: wb.page.getByText('Preferences: Color Theme', { exact: true }) }).first().click();
+  await input.fill(theme);
+  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: wb.page.getByText(theme, { exact: true }) }).first().click();
+}
+
+test('Open ztunnel Log File… on pasted logs: prefixes become pods, broken lines unparsed and counted, search hits marked, words never split, pods merged in time order, text at 4.5:1 in light, dark and high contrast; a non-log file is refused', () =>
+  withWorkbench('logViewFile', async (wb) => {
+    const workspace = join(wb.env.runDir, 'logViewFile', 'workspace');
+    const logFile = join(workspace, 'pasted-ztunnel.log');
+    writeFileSync(logFile, pastedLog + '\n');
+    await wb.page.setViewportSize({ width: 1290, height: 860 }); // a 940 px editor beside the side bar
+
+    // 1. Open the file: every line kept, three of them unparsed.
+    await openLogFile(wb, logFile);
+    const logs = webview(wb);
+    await logs.locator('.row.entry').first().waitFor({ timeout: 60_000 });
+    await logs.locator('[data-counter="entries"] .counter-value', { hasText: '10' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.equal(await logs.locator('[data-counter="unparsed"] .counter-value').textContent(), '3');
+    assert.equal(await logs.locator('[data-counter="mTLS"] .counter-value').textContent(), '4', 'mTLS rows: the two pods and the Loki line, none of the broken ones');
+    assert.equal(await logs.locator('[data-counter="plain text"] .counter-value').textContent(), '1');
+    // The prefixes named the pods; the Loki line keeps its export column as the source.
+    const pods = await logs.locator('.rows .row.entry .cell.pod').allTextContents();
+    assert.ok(pods.includes('ztunnel-a1b2c') && pods.includes('ztunnel-d4e5f') && pods.includes('2026-11-03 09:59:06.600'), pods.join(', '));
+    // The banner names tls-aws-lc but is not a TLS row.
+    assert.equal(await logs.locator('.row.entry.class-other', { hasText: 'CryptoProvider' }).count(), 1);
+    await wb.screenshot('file-opened-unparsed-counted');
+
+    // 2. Merged pods strictly in time order, as the time column shows.
+    const keys = await logs.locator('body').evaluate(() => (globalThis as unknown as { ztunnelLogView: { visibleTimeKeys(): number[] } }).ztunnelLogView.visibleTimeKeys());
+    for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1]! <= keys[i]!, `row ${i} is earlier than row ${i - 1}`);
+    const times = (await logs.locator('.rows .row.entry .cell.time').allTextContents()).filter((time) => time !== '');
+    assert.deepEqual(times, [...times].sort(), 'the time column reads in order');
+
+    // 3. Unparsed lines are filterable, never with a verdict.
+    await choose(logs, '#class', 'Unparsed lines');
+    await logs.locator('.row.entry.class-unparsed').first().waitFor();
+    assert.equal(await logs.locator('.rows .row.entry').count(), 3);
+    assert.equal(await logs.locator('.rows .row.entry .badge-mtls, .rows .row.entry .badge-plaintext').count(), 0);
+    assert.equal(await logs.locator('.rows .row.entry', { hasText: '99:99:99' }).locator('.cell.time').textContent(), '', 'no time shown from an impossible one');
+    await wb.screenshot('unparsed-filter');
+    await choose(logs, '#class', 'All entries');
+
+    // 4. Search hits are marked.
+    await typeInto(logs, '#search', 'accounts');
+    await logs.locator('.rows mark.hit').first().waitFor();
+    const hits = await logs.locator('.rows mark.hit').allTextContents();
+    assert.ok(hits.length >= 3 && hits.every((hit) => hit.toLowerCase() === 'accounts'), hits.join(','));
+    await wb.screenshot('search-hits-marked');
+    await typeInto(logs, '#search', '');
+
+    // 5. The TLS error row: error colour, and its mTLS and HBONE facts in the detail pane.
+    const tlsRow = logs.locator('.row.entry.class-tls-error').first();
+    await tlsRow.click();
+    const facts = logs.locator('.details dd', { hasText: /^mTLS: src\.identity, dst\.identity · HBONE: dst\.hbone_addr 10\.244\.2\.7:8080/ });
+    await facts.waitFor();
+    await wb.screenshot('tls-error-row-details');
+
+    // 6. Wrap: rows wrap between words, never inside one.
+    await logs.locator('#wrap').click();
+    await logs.locator('.app.wrap').waitFor();
+    const wrap = await logs.locator('.rows').evaluate((rows) => {
+      const g = globalThis as unknown as { document: { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getClientRects(): { top: number }[] } }; NodeFilter: { SHOW_TEXT: number } };
+      const d = (rows as unknown as { ownerDocument: { createTreeWalker(root: unknown, what: number): { nextNode(): { data: string } | null } } }).ownerDocument;
+      const walker = d.createTreeWalker(rows, g.NodeFilter.SHOW_TEXT);
+      let words = 0;
+      const split: string[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\S+/g)) {
+          const range = g.document.createRange();
+          range.setStart(node, match.index!);
+          range.setEnd(node, match.index! + match[0].length);
+          const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          words++;
+          if (tops.size > 1) split.push(match[0]);
+        }
+      }
+      const tall = [...(rows as unknown as { querySelectorAll(s: string): { getBoundingClientRect(): { height: number } }[] }).querySelectorAll('.row.entry')].filter((row) => row.getBoundingClientRect().height > 30).length;
+      return { words, split, tall };
+    });
+    assert.ok(wrap.tall > 0, 'some rows wrapped');
+    assert.ok(wrap.words > 50, `words checked: ${wrap.words}`);
+    assert.deepEqual(wrap.split, [], 'no word is broken across lines');
+    await wb.screenshot('wrapped-by-words');
+
+    // 7. Text contrast at least 4.5:1 in the light, dark and high-contrast themes (with a search hit shown).
+    await typeInto(logs, '#search', 'finance');
+    for (const [theme, step] of [['Light Modern', 'light-theme'], ['Dark Modern', 'dark-theme'], ['Dark High Contrast', 'high-contrast-theme']] as const) {
+      await setTheme(wb, theme);
+      await wb.page.waitForTimeout(1000); // the webview takes the new theme's variables
+      const view = webview(wb);
+      await view.locator('.row.entry').first().waitFor({ timeout: 30_000 });
+      await wb.screenshot(step);
+      const worst = await lowestContrast(view, textSelectors);
+      assert.ok(worst.ratio >= 4.5, `${theme}: ${worst.ratio.toFixed(2)}:1 at ${worst.where}`);
+    }
+
+    // 8. A file that is not a ztunnel log is refused with one sentence, before any view of it.
+    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'ambient-mesh', version: '0.1.0', scripts: { build: 'node esbuild.mjs' } }, null, 2) + '\n');
+    await openLogFile(wb, join(workspace, 'package.json'));
+    await wb.notifications().filter({ hasText: 'package.json is not a ztunnel log: none of its 7 lines is a ztunnel log entry.' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.equal(await wb.page.getByRole('tab', { name: /ztunnel Logs: package\.json/ }).count(), 0, 'no view of it');
+    await wb.screenshot('package-json-refused');
   }));

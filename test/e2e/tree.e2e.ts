@@ -59,7 +59,7 @@ test('the Clusters tree shows both contexts, finance/accounts without a badge, a
     await cluster1.waitFor();
     await cluster2.waitFor();
     // The current context is marked, and the summary arrives without expanding anything.
-    await view.getByRole('treeitem', { name: /^cluster-1 \(current context\), istio 1\.28\.3 · ztunnel 3\/3/ }).first().waitFor();
+    await view.getByRole('treeitem', { name: /^cluster-1 \(current context\), 1\.28\.3\b/ }).first().waitFor();
     await wb.screenshot('contexts-with-summary');
 
     await wb.expand(cluster1);

@@ -4,15 +4,23 @@
 // back the labels it changed, so the suites after this one see the seeded cluster.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { CommandDeps, CommandSettings } from '../../src/commands/host';
 import { DEFAULT_COMMAND_SETTINGS } from '../../src/commands/host';
 import { REMOVE_SIDECAR_LABEL, enrollAcrossClusters, enrollNamespaces, restartNamespaceWorkloads } from '../../src/commands/namespaceCommands';
+import { showLogsTarget } from '../../src/commands/logs';
 import type { CommandReport } from '../../src/commands/report';
+import { targetsOf } from '../../src/commands/target';
+import { testConnectivity } from '../../src/commands/verifyConnectivity';
+import { contextOfArg } from '../../src/commands/verifyDeps';
 import type { AmbientMeshApi } from '../../src/extension';
 import { createKubeClients } from '../../src/kube/kubeClients';
 import type { ClusterClient, KubeClients } from '../../src/kube/types';
+import type { NamespaceNode } from '../../src/views/namespaceNode';
 import { RecordingLog, ScriptedHost } from '../unit/commands/fakes';
 
 const EXTENSION_ID = 'ambient-mesh.ambient-mesh';
@@ -84,7 +92,8 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
       kube: { state: () => kube.state(), client: (context) => (wrap ? wrap(kube.client(context)) : kube.client(context)) },
       host,
       log,
-      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, rolloutTimeoutSeconds: 60, ...settings }),
+      // Confirmations are tested on their own below; here the commands run once confirmed.
+      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, rolloutTimeoutSeconds: 60, confirmWrites: false, ...settings }),
       rolloutPollMs: 200,
       captureSettleMs: 2000,
     };
@@ -96,11 +105,11 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
     assert.ok(extension);
     api = await extension.activate();
     kube = createKubeClients({ kubeconfigPaths: [process.env.KUBECONFIG!], watchFiles: false });
-    await setSettings({ 'restart.confirm': false, 'restart.rolloutTimeoutSeconds': 60, dryRun: false });
+    await setSettings({ 'restart.confirm': false, confirmWrites: false, 'restart.rolloutTimeoutSeconds': 60, dryRun: false });
   });
 
   after(async () => {
-    await setSettings({ 'restart.confirm': undefined, 'restart.rolloutTimeoutSeconds': undefined, dryRun: undefined });
+    await setSettings({ 'restart.confirm': undefined, confirmWrites: undefined, 'restart.rolloutTimeoutSeconds': undefined, dryRun: undefined });
     kube?.dispose();
   });
 
@@ -125,6 +134,8 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
     const { deps, host } = scripted();
     host.notificationAnswer = (_message, actions) => (actions.includes('Restart Workloads') ? 'Restart Workloads' : undefined);
     host.modalAnswers.push({ match: /^Restart \d+ workloads? in prometheus/, answer: 'Restart' });
+    // prometheus runs a host-network DaemonSet (node-exporter): Check Before Enrolling lists it first.
+    host.modalAnswers.push({ match: /^Check Before Enrolling found/, answer: 'Enroll Anyway' });
     const grafanaPods = async () =>
       JSON.parse(await kubectl('--context', 'cluster-1', '-n', 'prometheus', 'get', 'pods', '-l', 'app.kubernetes.io/name=grafana', '-o', 'json')).items.filter(
         (p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp,
@@ -142,7 +153,7 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
         60_000,
       );
       // The offered restart runs on its own; let it report before the next test touches prometheus.
-      await eventually('the restart report', () => host.messages.some((m) => /^Restart Workloads: \d+ restarted and ready\.$/.test(m.message)), 60_000);
+      await eventually('the restart report', () => host.messages.some((m) => /^Restart Workloads: \d+ restarted and ready \(prometheus on cluster-1\)\.$/.test(m.message)), 60_000);
     } finally {
       await restoreLabels('cluster-1', 'prometheus', before);
     }
@@ -187,17 +198,30 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
     }
   });
 
-  it('the viewer context gets a 403 that names verb, resource, namespace and user, and suggests the RBAC', async () => {
+  it('Enroll on the viewer context is refused before any patch (SelfSubjectAccessReview), pointing at cluster-1', async () => {
     const before = await labels('cluster-1', 'finance');
     const report = (await vscode.commands.executeCommand('ambient.namespace.enroll', { context: 'cluster-1-viewer', namespace: 'finance' })) as CommandReport;
-    assert.deepEqual(outcomes(report), [['cluster-1-viewer/finance', 'failed']]);
-    const detail = report.results[0].detail;
-    assert.match(detail, /Forbidden \(403\): user "viewer" cannot patch namespaces "finance" \(context cluster-1-viewer\)/);
-    assert.match(detail, /Missing RBAC: a ClusterRole allowing "patch" on namespaces/);
+    assert.deepEqual(outcomes(report), [['cluster-1-viewer/finance', 'not-started']]);
+    assert.equal(
+      report.results[0].detail,
+      'Enroll in Ambient: cluster-1-viewer is read-only (its user "cluster-1-viewer" may not patch namespaces "finance"); nothing was changed: use a context that can write, e.g. cluster-1.',
+    );
     assert.deepEqual(await labels('cluster-1', 'finance'), before);
   });
 
-  it('a 403 on restart names the workload resource and namespace and suggests a Role', async () => {
+  it('a 403 the review did not foresee is one sentence; the RBAC recipe is the hint behind Show Details', async () => {
+    // Without the access cache the API server answers: the same write, refused with a real 403.
+    const { deps, host } = scripted();
+    const before = await labels('cluster-1', 'finance');
+    const report = await enrollNamespaces(deps, [{ context: 'cluster-1-viewer', namespace: 'finance' }]);
+    assert.deepEqual(outcomes(report), [['cluster-1-viewer/finance', 'failed']]);
+    assert.equal(report.results[0].detail, 'Forbidden: cluster-1-viewer (user "viewer") may not patch namespaces "finance"; use a context that can write.');
+    assert.match(report.results[0].hint ?? '', /Missing RBAC: a ClusterRole allowing "patch" on namespaces/);
+    assert.doesNotMatch(host.messages.at(-1)!.message, /RBAC/);
+    assert.deepEqual(await labels('cluster-1', 'finance'), before);
+  });
+
+  it('Restart Workload on the viewer context is refused before any patch, pointing at cluster-2', async () => {
     const before = await restartedAt('cluster-2', 'finance');
     const report = (await vscode.commands.executeCommand('ambient.workload.restart', {
       context: 'cluster-2-viewer',
@@ -205,8 +229,8 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
       kind: 'Deployment',
       name: 'curl',
     })) as CommandReport;
-    assert.deepEqual(outcomes(report), [['Deployment finance/curl (cluster-2-viewer)', 'failed']]);
-    assert.match(report.results[0].detail, /user "viewer" cannot patch deployments.apps "curl" in namespace "finance".*a Role in namespace "finance"/);
+    assert.deepEqual(outcomes(report), [['Deployment finance/curl (cluster-2-viewer)', 'not-started']]);
+    assert.match(report.results[0].detail, /^Restart Workload: cluster-2-viewer is read-only \(its user "cluster-2-viewer" may not patch deployments\.apps in namespace finance\); nothing was changed: use a context that can write, e\.g\. cluster-2\.$/);
     assert.deepEqual(await restartedAt('cluster-2', 'finance'), before);
   });
 
@@ -287,7 +311,7 @@ describe('Ambient namespace and workload commands (against the test cluster)', f
     const after = await restartedAt('cluster-2', 'prometheus');
     const changed = [...after].filter(([workload, stamp]) => stamp !== before.get(workload)).map(([workload]) => workload);
     assert.equal(changed.length, 2, `changed: ${changed.join(', ')}`);
-    assert.match(host.messages.at(-1)!.message, /^Restart Workloads was cancelled: 2 restarted \(rollout not followed\), \d+ not restarted \(cancelled\)\./);
+    assert.match(host.messages.at(-1)!.message, /^Restart Workloads was cancelled: 2 restarted \(rollout not followed\) \(prometheus on cluster-2\), \d+ not restarted \(cancelled\) \(prometheus on cluster-2\)\./);
   });
 
   it('enrolling a sidecar namespace warns first and removes istio-injection in the same patch when asked', async () => {
@@ -351,3 +375,119 @@ function bind(client: ClusterClient): ClusterClient {
   }
   return bound as unknown as ClusterClient;
 }
+
+// A row right-clicked before the kubeconfig changed underneath must still act on the cluster and namespace
+// it showed: after `ambient.kubeconfig` points at another file, after `kubectl config use-context` there,
+// and after the context's own entry changed (its model is then replaced). For each change, every command
+// of a namespace row's menu is run on the row taken before the change.
+describe('namespace commands keep their target across kubeconfig changes', function () {
+  this.timeout(180_000);
+  let api: AmbientMeshApi;
+  let copy: string;
+  let ownKube: KubeClients;
+
+  const viewCommands = async (change: string) => {
+    await api.clusters.getChildren(undefined); // the roots, as VS Code asks for them when the view shows
+    const context = api.clusters.contextNode('cluster-1');
+    assert.ok(context, `${change}: the cluster-1 row is gone`);
+    return context;
+  };
+
+  async function namespaceRow(name: string): Promise<NamespaceNode> {
+    const context = api.clusters.contextNode('cluster-1')!;
+    const rows = await api.clusters.getChildren(context);
+    // By id, not instanceof: this suite is bundled apart from the extension, with its own copy of the classes.
+    const row = rows.find((n) => n.id === `${context.id}/ns/${name}`);
+    assert.ok(row, `no ${name} row under cluster-1`);
+    return row as NamespaceNode;
+  }
+
+  async function badge(row: NamespaceNode): Promise<string | undefined> {
+    return api.decorations.provideFileDecoration(row.resourceUri)?.badge;
+  }
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<AmbientMeshApi>(EXTENSION_ID);
+    api = await extension!.activate();
+    await setSettings({ 'restart.confirm': false, confirmWrites: false, 'restart.rolloutTimeoutSeconds': 60 });
+    copy = join(mkdtempSync(join(tmpdir(), 'ambient-kubeconfig-')), 'config');
+    copyFileSync(process.env.KUBECONFIG!, copy);
+    ownKube = createKubeClients({ kubeconfigPaths: [process.env.KUBECONFIG!], watchFiles: false });
+  });
+
+  after(async () => {
+    ownKube?.dispose();
+    await setSettings({ kubeconfig: undefined, 'restart.confirm': undefined, confirmWrites: undefined, 'restart.rolloutTimeoutSeconds': undefined });
+    await eventually('the tree back on KUBECONFIG', () => api.model.kubeconfig().files.includes(process.env.KUBECONFIG!));
+  });
+
+  const changes: [string, () => Promise<void>, (state: ReturnType<AmbientMeshApi['model']['kubeconfig']>) => boolean][] = [
+    [
+      'ambient.kubeconfig now names another file',
+      () => setSettings({ kubeconfig: [copy] }),
+      (state) => state.files.includes(copy),
+    ],
+    [
+      'kubectl config use-context cluster-2 on that file',
+      async () => void (await kubectl('--kubeconfig', copy, 'config', 'use-context', 'cluster-2')),
+      (state) => state.currentContext === 'cluster-2',
+    ],
+    [
+      "cluster-1's own entry changed (kubectl config set-context --namespace): its model is replaced",
+      async () => void (await kubectl('--kubeconfig', copy, 'config', 'set-context', 'cluster-1', '--namespace=default')),
+      (state) => state.contexts.find((c) => c.name === 'cluster-1')?.namespace === 'default',
+    ],
+  ];
+
+  for (const [change, apply, applied] of changes) {
+    it(`after "${change}", every command of a namespace row acts on the row's cluster and namespace, and the A badge stays`, async () => {
+      const before1 = await labels('cluster-1', 'finance');
+      const before2 = await labels('cluster-2', 'finance');
+      const contextRow = await viewCommands(change);
+      await api.model.cluster('cluster-1').start();
+      await kubectl('--context', 'cluster-1', 'label', 'namespace', 'finance', `${MODE}=ambient`, '--overwrite');
+      const finance = await namespaceRow('finance');
+      await eventually('finance drawn with its A badge', async () => (await badge(finance)) === 'A');
+      try {
+        // The change, underneath the tree; the row object is the one a user right-clicked before it.
+        await apply();
+        await eventually(`the kubeconfig reloaded (${change})`, () => applied(api.model.kubeconfig()));
+        await api.clusters.getChildren(undefined);
+        assert.equal(api.clusters.contextNode('cluster-1'), contextRow, 'the context row is the same element (VS Code keeps passing it to commands)');
+        assert.equal(await namespaceRow('finance'), finance, 'the namespace row is the same element');
+        await eventually('the A badge back after the reload', async () => (await badge(finance)) === 'A', 20_000);
+
+        // Remove from Ambient / Enroll in Ambient, from the stale row: cluster-1/finance, never the current cluster-2.
+        const removed = (await vscode.commands.executeCommand('ambient.namespace.unenroll', finance, [finance])) as CommandReport;
+        assert.deepEqual(outcomes(removed), [['cluster-1/finance', 'done']]);
+        assert.equal((await labels('cluster-1', 'finance'))[MODE], undefined);
+        const enrolled = (await vscode.commands.executeCommand('ambient.namespace.enroll', finance)) as CommandReport;
+        assert.deepEqual(outcomes(enrolled), [['cluster-1/finance', 'done']]);
+        assert.equal((await labels('cluster-1', 'finance'))[MODE], 'ambient');
+        assert.deepEqual(await labels('cluster-2', 'finance'), before2, 'cluster-2 untouched');
+
+        // Restart Workloads: finance's Deployment on cluster-1.
+        const restarted = (await vscode.commands.executeCommand('ambient.namespace.restartWorkloads', finance)) as CommandReport;
+        assert.ok(restarted.results.length > 0);
+        for (const [target, outcome] of outcomes(restarted)) {
+          assert.match(target, / finance\/\S+ \(cluster-1\)$/);
+          assert.equal(outcome, 'done', target);
+        }
+
+        // Show ztunnel Logs, Show Workload Identities, Test Connectivity…, Enroll on Clusters…: the one decoder.
+        assert.deepEqual(showLogsTarget(finance), { context: 'cluster-1', namespace: 'finance' });
+        assert.equal(contextOfArg(finance), 'cluster-1');
+        assert.deepEqual(targetsOf([finance, [finance]]), [{ kind: 'namespace', context: 'cluster-1', namespace: 'finance' }]);
+        const identities = (await vscode.commands.executeCommand('ambient.identity.show', finance)) as { context: string } | undefined;
+        assert.equal(identities?.context, 'cluster-1');
+        const host = new ScriptedHost();
+        let ticked: unknown[] = [];
+        host.pickManyAnswers.push((items) => ((ticked = items.filter((i) => i.picked).map((i) => i.value)), undefined));
+        await testConnectivity({ kube: ownKube, host: Object.assign(host, { inputText: async () => undefined }), log: new RecordingLog(), views: { showIdentities() {}, showConnectivity() {}, showHealth() {} } }, finance);
+        assert.deepEqual(ticked, ['cluster-1'], 'Test Connectivity ticks the row\'s context, not the current one');
+      } finally {
+        await restoreLabels('cluster-1', 'finance', before1);
+      }
+    });
+  }
+});

@@ -211,7 +211,8 @@ describe('ztunnel logs', function () {
     writeFileSync(
       file,
       [
-        `[pod/ztunnel-a/istio-proxy] ${t}\tinfo\taccess\tconnection complete\tsrc.workload="curl" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.0.0.2:15008`,
+        // An Istio 1.23–1.28 access line (src/proxy/metrics.rs field order).
+        `[pod/ztunnel-a/istio-proxy] ${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:40000 src.workload="curl" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.0.0.2:15008 direction="outbound" bytes_sent=1 bytes_recv=2 duration="1ms"`,
         `[pod/ztunnel-b/istio-proxy] {"level":"warn","time":"2026-11-03T09:59:06Z","scope":"ztunnel::tls","message":"TLS handshake failed","error":"UnknownIssuer"}`,
         `${t}  INFO ztunnel::proxy::inbound: plain old line`,
         'inpod_enabled: true',
@@ -222,8 +223,36 @@ describe('ztunnel logs', function () {
     opened.push(panel);
     await eventually('the file is read', () => panel.session.rows().length === 4);
     const rows = panel.session.rows();
-    assert.deepEqual(rows.map((row) => row.class).sort(), ['mtls', 'other', 'other', 'tls-error']);
+    assert.deepEqual(rows.map((row) => row.class).sort(), ['mtls', 'other', 'tls-error', 'unparsed']);
     assert.deepEqual(rows.filter((row) => row.pod).map((row) => row.pod).sort(), ['ztunnel-a', 'ztunnel-b']);
     assert.match(panel.panel.title, /ztunnel\.log/);
+  });
+
+  it('refuses a binary file and a file with no ztunnel record with one sentence, and flags a mostly-other file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ztunnel-log-'));
+    const png = join(dir, 'screenshot.png');
+    writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0x9c)]));
+    const json = join(dir, 'package.json');
+    writeFileSync(json, '{\n  "name": "ambient-mesh",\n  "version": "0.1.0"\n}\n');
+    for (const [file, sentence] of [
+      [png, 'screenshot.png is a binary file, not a ztunnel log: it was not opened.'],
+      [json, 'package.json is not a ztunnel log: none of its 4 lines is a ztunnel log entry.'],
+    ] as const) {
+      const panel = await vscode.commands.executeCommand<LogPanel>('ambient.logs.openFile', file);
+      assert.ok(panel);
+      opened.push(panel);
+      await eventually(`${file} refused`, () => panel.isDisposed);
+      assert.equal(panel.notice, sentence);
+      assert.equal(panel.session.rows().length, 0, 'nothing of it kept');
+    }
+    const mostly = join(dir, 'capture.txt');
+    const t = '2026-11-03T09:59:05.028709Z';
+    writeFileSync(mostly, [`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.9:5000 dst.addr=10.0.0.2:8080 direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms"`, 'GET / HTTP/1.1', 'Host: accounts', 'Accept: */*'].join('\n') + '\n');
+    const panel = await vscode.commands.executeCommand<LogPanel>('ambient.logs.openFile', mostly);
+    assert.ok(panel);
+    opened.push(panel);
+    await eventually('the file is read', () => panel.session.rows().length === 4);
+    assert.equal(panel.isDisposed, false);
+    assert.equal(panel.notice, 'capture.txt is mostly not a ztunnel log: only 1 of its 4 lines read as ztunnel log entries; the other 3 are shown as unparsed.');
   });
 });

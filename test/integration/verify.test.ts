@@ -4,6 +4,9 @@
 // un-enrolls the seeds at the end, so later suites see the seeded cluster.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { IdentitiesModel } from '../../src/commands/verifyIdentities';
@@ -63,8 +66,11 @@ describe('Verify: identities, connectivity, health', function () {
     const extension = vscode.extensions.getExtension<AmbientMeshApi>(EXTENSION_ID);
     assert.ok(extension);
     api = await extension.activate();
-    // Restart Workloads (a health fix) must not stop on its confirmation dialog here.
+    // The health fixes (Enroll, Restart Workloads) must not stop on their confirmation dialogs here.
     await vscode.workspace.getConfiguration('ambient').update('restart.confirm', false, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('ambient').update('confirmWrites', false, vscode.ConfigurationTarget.Global);
+    // The health report's Enroll fixes run the real command: prometheus's host-network pods would stop it at a modal.
+    await vscode.workspace.getConfiguration('ambient').update('enroll.checkFirst', false, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
@@ -72,6 +78,8 @@ describe('Verify: identities, connectivity, health', function () {
       await kubectl('--context', context, 'label', 'namespace', ...SEEDS, 'istio.io/dataplane-mode-', 'istio-injection-').catch(() => undefined);
     }
     await vscode.workspace.getConfiguration('ambient').update('restart.confirm', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('ambient').update('confirmWrites', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('ambient').update('enroll.checkFirst', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -84,6 +92,43 @@ describe('Verify: identities, connectivity, health', function () {
     assert.equal(curl?.protocol, 'TCP', 'not enrolled yet: ztunnel does not tunnel it');
     assert.ok(model?.workloads.every((w) => w.node.startsWith('node-')));
     await eventually('the identities panel in front', async () => activeTabLabel() === 'Workload Identities: cluster-1', 5000);
+  });
+
+  // The default cluster claims Istio 1.28.3 (lists, rootCerts apart); cluster-2's ztunnels are moved to 1.24.6, whose
+  // dump puts the root last in certChain and whose connections have no protocol: the same rows must come out.
+  for (const [version, full, layout] of [
+    ['1.28', '1.28.3', /1\.26\+ layout/],
+    ['1.24', '1.24.6', /1\.23–1\.25 layout/],
+  ] as const) {
+    it(`Show Workload Identities reads a ztunnel ${full} dump: its layout, Leaf and Root certificates, services per ztunnel`, async () => {
+      await control('/istio-version?cluster=cluster-2', { version });
+      try {
+        const model = await vscode.commands.executeCommand<IdentitiesModel>('ambient.identity.show', { context: 'cluster-2' });
+        assert.equal(model?.source, 'ztunnel');
+        assert.equal(model?.ztunnels.length, 3, 'one per node');
+        for (const z of model?.ztunnels ?? []) {
+          assert.equal(z.istioVersion, full, z.ztunnelPod);
+          assert.match(z.layout, layout, z.ztunnelPod);
+          const accounts = z.services.find((s) => s.NAMESPACE === 'accounts' && s['SERVICE NAME'] === 'accounts');
+          assert.match(accounts?.['SERVICE VIP'] ?? '', /^\d+\.\d+\.\d+\.\d+$/, 'the VIP without its network');
+          assert.match(accounts?.ENDPOINTS ?? '', /^[1-9]\d*\/[1-9]\d*$/);
+        }
+        // legacy is enrolled from the start: its captured pods' identities have certificates.
+        assert.ok(model?.certificates.some((c) => c.identity.includes('/ns/legacy/')), 'certificates of the enrolled legacy namespace');
+        const types = new Set(model?.certificates.map((c) => c.type));
+        assert.deepEqual([...types].sort(), ['Leaf', 'Root'], 'each identity: its leaf and the root, never Intermediate');
+        assert.ok(model?.workloads.some((w) => w.namespace === 'finance' && w.pod.startsWith('curl-')));
+      } finally {
+        await control('/istio-version?cluster=cluster-2', { version: '1.28' });
+      }
+    });
+  }
+
+  it('Open ztunnel Config Dump… refuses a file that is not a config dump, and shows nothing in its place', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zc-')), 'envoy.json');
+    writeFileSync(file, '{"configs":[]}');
+    const model = await vscode.commands.executeCommand<IdentitiesModel | undefined>('ambient.ztunnel.openConfigDump', file);
+    assert.equal(model, undefined);
   });
 
   it('falls back to service-account identities for a user who may not port-forward, and says it is a fallback', async () => {

@@ -125,7 +125,7 @@ async function expectedState(context: string): Promise<ContextState> {
   }
   return {
     rows,
-    summary: `istio 1.28.3 · ztunnel 3/3 · ${ambient} ambient`,
+    summary: `1.28.3 · ${ambient} ambient`,
     status: context === 'cluster-1' ? `$(vm-active) cluster-1 · ambient ${ambient}/${counted.length}` : undefined,
   };
 }

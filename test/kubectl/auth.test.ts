@@ -80,3 +80,45 @@ describe('authentication and authorization', () => {
     }
   });
 });
+
+describe('kubectl auth can-i (SelfSubjectAccessReview)', () => {
+  // Exit status 0 with "yes", 1 with "no": kubectl 1.35 asks POST selfsubjectaccessreviews and prints status.allowed.
+  const canI = async (context: string, ...args: string[]) => {
+    const r = await kubectl(['auth', 'can-i', ...args], context);
+    return { answer: r.stdout.trim(), code: r.code, stderr: r.stderr };
+  };
+
+  it('viewers are told "no" for every write the extension makes, and "yes" for reads', async () => {
+    for (const context of ['cluster-1-viewer', 'cluster-2-viewer']) {
+      for (const write of [['patch', 'namespaces'], ['patch', 'deployments.apps', '-n', 'finance'], ['patch', 'statefulsets.apps', '-n', 'prometheus'], ['create', 'pods/exec', '-n', 'finance']]) {
+        const r = await canI(context, ...write);
+        assert.deepEqual([r.answer, r.code], ['no', 1], `${context} ${write.join(' ')}: ${r.stderr}`);
+      }
+      const read = await canI(context, 'list', 'pods', '-A');
+      assert.deepEqual([read.answer, read.code], ['yes', 0], read.stderr);
+      const logs = await canI(context, 'get', 'pods/log', '-n', 'istio-system');
+      assert.deepEqual([logs.answer, logs.code], ['yes', 0], logs.stderr);
+    }
+  });
+
+  it('admins are told "yes" for the same writes', async () => {
+    for (const context of ['cluster-1', 'cluster-2']) {
+      for (const write of [['patch', 'namespaces'], ['patch', 'deployments.apps', '-n', 'finance']]) {
+        const r = await canI(context, ...write);
+        assert.deepEqual([r.answer, r.code], ['yes', 0], `${context} ${write.join(' ')}: ${r.stderr}`);
+      }
+    }
+  });
+
+  it('an injected forbid fault is reflected in the review, as RBAC would be', async () => {
+    await postJson(`${cluster.controlUrl}/faults`, { cluster: 'cluster-1', forbid: [{ verb: 'patch', resource: 'namespaces', namespace: 'finance' }] });
+    try {
+      const denied = await canI('cluster-1', 'patch', 'namespaces/finance');
+      assert.equal(denied.answer, 'no', denied.stderr);
+      const allowed = await canI('cluster-1', 'patch', 'namespaces/accounts');
+      assert.equal(allowed.answer, 'yes', allowed.stderr);
+    } finally {
+      await postJson(`${cluster.controlUrl}/faults`, { cluster: 'cluster-1', forbid: [] });
+    }
+  });
+});

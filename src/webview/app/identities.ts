@@ -1,22 +1,14 @@
-// The verify panels' browser app: Workload Identities (toolkit data grids with a namespace filter),
+// The verify panels' browser app: Workload Identities (tabs of plain tables, namespace and ztunnel filters),
 // Connectivity (one column per context) and Ambient Health (checks, evidence, fix buttons). Everything
 // from the cluster is inserted as text (textContent / the grid's text cells), never as HTML.
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodeDataGrid,
-  vsCodeDataGridCell,
-  vsCodeDataGridRow,
-  vsCodeDropdown,
-  vsCodeOption,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
 import type { IdentitiesModel } from '../../commands/verifyIdentities';
 import { curlExitMeaning, type ConnectivityResult } from '../../mesh/connectivity';
-import type { HealthReport, HealthStatus } from '../../mesh/health';
+import { STATUS_WORDS, describeXdsLines, type HealthReport, type HealthStatus } from '../../mesh/health';
 import type { Disagreement } from '../../mesh/ztunnelConfig';
 import type { FromVerifyWebview, ToVerifyWebview } from '../identitiesProtocol';
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridRow(), vsCodeDataGridCell(), vsCodeDropdown(), vsCodeOption());
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption());
 
 interface VsCodeApi {
   postMessage(message: FromVerifyWebview): void;
@@ -25,9 +17,11 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** UI state only (the namespace filter); fetched data is never persisted. */
+/** UI state only (filters, the tab); fetched data is never persisted. */
 interface UiState {
   namespaceFilter?: string;
+  ztunnelFilter?: string;
+  tab?: string;
 }
 
 const vscode = acquireVsCodeApi();
@@ -44,27 +38,27 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   return element;
 }
 
-interface Column {
-  readonly key: string;
-  readonly title: string;
-}
-
-/** A toolkit data grid; cells are text (the grid's default cell template binds text, not HTML). */
-function grid(columns: readonly Column[], rows: readonly Record<string, string>[], label: string): HTMLElement {
-  const g = el('vscode-data-grid', { 'aria-label': label, 'generate-header': 'sticky' }) as HTMLElement & {
-    rowsData: unknown[];
-    columnDefinitions: unknown[];
-    gridTemplateColumns: string;
-  };
-  g.columnDefinitions = columns.map((c) => ({ columnDataKey: c.key, title: c.title }));
-  // Identities and pod names are long, the rest short.
-  const widths: Record<string, string> = { identity: '3fr', pod: '2fr', state: '1.5fr', serialNumber: '1.6fr', notAfter: '1.4fr', notBefore: '1.4fr' };
-  g.gridTemplateColumns = columns.map((c) => widths[c.key] ?? '1fr').join(' ');
-  g.rowsData = rows.map((r) => ({ ...r }));
-  return g;
-}
-
 // ---- Workload Identities ---------------------------------------------------------------------------
+
+/** A plain table: its headers and cells never break inside a word (IPs, serials, times stay whole). */
+function table(headers: readonly string[], rows: readonly (readonly string[])[], label: string, wrapColumns: readonly number[] = []): HTMLElement {
+  const head = el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)));
+  const body = el('tbody', {});
+  for (const row of rows) {
+    body.append(el('tr', {}, ...row.map((cell, i) => (wrapColumns.includes(i) ? el('td', { class: 'wrap' }, ...breakAfterSlashes(cell)) : el('td', {}, cell)))));
+  }
+  if (rows.length === 0) body.append(el('tr', {}, el('td', { class: 'muted', colspan: String(headers.length) }, 'No rows.')));
+  return el('div', { class: 'table-wrap' }, el('table', { 'aria-label': label }, el('thead', {}, head), body));
+}
+
+/** SPIFFE IDs and host names may wrap, but only after a `/` or `.`, never inside a word. */
+function breakAfterSlashes(text: string): Node[] {
+  const out: Node[] = [];
+  for (const part of text.split(/(?<=[/.])/)) {
+    out.push(document.createTextNode(part), document.createElement('wbr'));
+  }
+  return out;
+}
 
 function disagreementText(d: Disagreement): string {
   switch (d.kind) {
@@ -81,16 +75,37 @@ function disagreementText(d: Disagreement): string {
   }
 }
 
-function renderIdentities(model: IdentitiesModel): void {
+type IdentityTab = 'workloads' | 'certificates' | 'services' | 'policies' | 'connections';
+const TABS: readonly { readonly id: IdentityTab; readonly title: string }[] = [
+  { id: 'workloads', title: 'Workloads' },
+  { id: 'certificates', title: 'Certificates' },
+  { id: 'services', title: 'Services' },
+  { id: 'policies', title: 'Policies' },
+  { id: 'connections', title: 'Connections' },
+];
+
+function renderIdentities(model: IdentitiesModel, running: boolean): void {
   const state = vscode.getState() ?? {};
   // The node the command ran on sets the filter; a filter the user picked later survives reloads.
   let filter = state.namespaceFilter ?? model.namespace ?? ALL;
   if (filter !== ALL && !model.namespaces.includes(filter)) filter = ALL;
+  let ztunnel = state.ztunnelFilter ?? ALL;
+  if (ztunnel !== ALL && !model.ztunnels.some((z) => z.ztunnelPod === ztunnel)) ztunnel = ALL;
+  let tab: IdentityTab = TABS.some((t) => t.id === state.tab) ? (state.tab as IdentityTab) : 'workloads';
+  if (model.source === 'service-accounts') tab = 'workloads';
 
-  const header = el('header', {}, el('h1', {}, `Workload identities · ${model.context}`));
+  const title = model.file ? `ztunnel config dump · ${model.context}` : `Workload identities · ${model.context}`;
+  const header = el('header', {}, el('h1', {}, title));
+  const layouts = [...new Set(model.ztunnels.map((z) => `${z.layout}${z.istioVersion ? `, Istio ${z.istioVersion}` : ''}`))].join('; ');
   const sourceLine =
     model.source === 'ztunnel'
-      ? el('p', { class: 'muted' }, `From the config dumps of ${model.ztunnelsRead} ztunnel pod(s) (admin port 15000, through port-forward), as istioctl ztunnel-config shows them. Read at ${new Date(model.generatedAt).toLocaleTimeString()}.`)
+      ? el(
+          'p',
+          { class: 'muted' },
+          model.file
+            ? `Saved config dump ${model.file}: ${layouts}. Shown as istioctl ztunnel-config shows it. Read at ${new Date(model.generatedAt).toLocaleTimeString()}.`
+            : `From the config dumps of ${model.ztunnelsRead} ztunnel pod(s) (admin port 15000, through port-forward), as istioctl ztunnel-config shows them: ${layouts}. Read at ${new Date(model.generatedAt).toLocaleTimeString()}.`,
+        )
       : el('p', { class: 'banner warn', role: 'alert' }, `Fallback: ${model.fallbackReason ?? 'identities derived from service accounts.'}`);
   header.append(sourceLine);
   // Some ztunnels unreadable while others answered: name them (in the fallback, its banner says why).
@@ -99,118 +114,147 @@ function renderIdentities(model: IdentitiesModel): void {
   const dropdown = el('vscode-dropdown', { id: 'namespace-filter', 'aria-label': 'Namespace' }) as HTMLElement & { value: string };
   dropdown.append(el('vscode-option', { value: ALL }, 'All namespaces'));
   for (const ns of model.namespaces) dropdown.append(el('vscode-option', { value: ns }, ns));
-  const toolbar = el('div', { class: 'toolbar' }, el('label', { for: 'namespace-filter' }, 'Namespace'), dropdown, refreshButton());
+  const ztunnelDropdown = el('vscode-dropdown', { id: 'ztunnel-filter', 'aria-label': 'ztunnel' }) as HTMLElement & { value: string };
+  ztunnelDropdown.append(el('vscode-option', { value: ALL }, 'All ztunnels'));
+  for (const z of model.ztunnels) ztunnelDropdown.append(el('vscode-option', { value: z.ztunnelPod }, z.node ? `${z.ztunnelPod} (${z.node})` : z.ztunnelPod));
+  const refresh = refreshButton('Refresh');
+  if (running) refresh.setAttribute('disabled', '');
+  const toolbar = el('div', { class: 'toolbar' }, el('label', { for: 'namespace-filter' }, 'Namespace'), dropdown);
+  if (model.ztunnels.length > 1) toolbar.append(el('label', { for: 'ztunnel-filter' }, 'ztunnel'), ztunnelDropdown);
+  toolbar.append(refresh);
+  if (running) toolbar.append(el('span', { class: 'muted', role: 'status' }, model.file ? 'Reading the file again…' : 'Reading the ztunnels again…'));
 
-  const body = el('div', {});
+  const tabBar = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Tables' });
+  const body = el('div', { role: 'tabpanel' });
+  const saveState = () => vscode.setState({ ...(vscode.getState() ?? {}), namespaceFilter: filter, ztunnelFilter: ztunnel, tab });
   const draw = () => {
-    body.replaceChildren(...identityTables(model, filter));
+    tabBar.replaceChildren(
+      ...TABS.filter((t) => model.source === 'ztunnel' || t.id === 'workloads').map((t) => {
+        const button = el('button', { role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(t.id === tab), class: t.id === tab ? 'tab selected' : 'tab' }, `${t.title} (${countOf(model, t.id, filter, ztunnel)})`);
+        button.addEventListener('click', () => {
+          tab = t.id;
+          saveState();
+          draw();
+        });
+        return button;
+      }),
+    );
+    body.replaceChildren(...identityTables(model, tab, filter, ztunnel));
   };
   dropdown.addEventListener('change', () => {
     filter = dropdown.value;
-    vscode.setState({ ...(vscode.getState() ?? {}), namespaceFilter: filter });
+    saveState();
     draw();
   });
-  root.replaceChildren(header, toolbar, body);
-  // The dropdown's options are children: its value can be set once they are connected.
+  ztunnelDropdown.addEventListener('change', () => {
+    ztunnel = ztunnelDropdown.value;
+    saveState();
+    draw();
+  });
+  root.replaceChildren(header, toolbar, tabBar, body);
+  // The dropdowns' options are children: their value can be set once they are connected.
   dropdown.value = filter;
+  ztunnelDropdown.value = ztunnel;
   draw();
 }
 
-function identityTables(model: IdentitiesModel, filter: string): HTMLElement[] {
-  const inFilter = (namespace: string) => filter === ALL || namespace === filter;
-  const out: HTMLElement[] = [];
-  const shown = model.disagreements.filter((d) => (d.namespace ? inFilter(d.namespace) : d.identity ? inFilter(namespaceOfIdentity(d.identity)) : true));
-  if (shown.length > 0) {
-    const list = el('ul', {});
-    for (const d of shown) list.append(el('li', { class: d.severity === 'error' ? 'fail' : 'warn' }, d.message));
-    out.push(el('section', { class: 'disagreements', 'aria-label': 'Disagreements' }, el('h2', {}, `Disagreements (${shown.length})`), list));
+function inNamespace(filter: string, namespace: string): boolean {
+  return filter === ALL || namespace === filter;
+}
+
+/** The per-ztunnel tables in the filter, with the ztunnel's name when several are shown together. */
+function perZtunnel<T extends 'services' | 'policies' | 'connections'>(model: IdentitiesModel, table: T, ztunnel: string, namespaceOf: (row: IdentitiesModel['ztunnels'][number][T][number]) => string, filter: string) {
+  return model.ztunnels
+    .filter((z) => ztunnel === ALL || z.ztunnelPod === ztunnel)
+    .flatMap((z) => (z[table] as readonly IdentitiesModel['ztunnels'][number][T][number][]).filter((row) => inNamespace(filter, namespaceOf(row))).map((row) => ({ ztunnel: z.ztunnelPod, row })));
+}
+
+const connectionNamespace = (row: { readonly WORKLOAD: string }) => row.WORKLOAD.slice(row.WORKLOAD.lastIndexOf('.') + 1);
+
+function countOf(model: IdentitiesModel, tab: IdentityTab, filter: string, ztunnel: string): number {
+  switch (tab) {
+    case 'workloads':
+      return model.source === 'ztunnel' ? workloadRows(model, filter).length : model.derived.filter((r) => inNamespace(filter, r.namespace)).length;
+    case 'certificates':
+      return model.certificates.filter((c) => inNamespace(filter, namespaceOfIdentity(c.identity))).length;
+    case 'services':
+      return perZtunnel(model, 'services', ztunnel, (r) => r.NAMESPACE, filter).length;
+    case 'policies':
+      return perZtunnel(model, 'policies', ztunnel, (r) => r.NAMESPACE, filter).length;
+    case 'connections':
+      return perZtunnel(model, 'connections', ztunnel, connectionNamespace, filter).length;
   }
-  if (model.source === 'service-accounts') {
-    const rows = model.derived.filter((r) => inFilter(r.namespace)).map((r) => ({ ...r }) as unknown as Record<string, string>);
-    out.push(
-      el('h2', {}, `Identities derived from service accounts (${rows.length})`),
-      grid(
-        [
-          { key: 'namespace', title: 'Namespace' },
-          { key: 'pod', title: 'Pod' },
-          { key: 'address', title: 'Address' },
-          { key: 'node', title: 'Node' },
-          { key: 'serviceAccount', title: 'Service account' },
-          { key: 'identity', title: 'SPIFFE identity' },
-          { key: 'capture', title: 'Capture' },
-        ],
-        rows,
-        'Derived identities',
-      ),
-    );
-    return out;
-  }
+}
+
+function workloadRows(model: IdentitiesModel, filter: string): string[][] {
   const byPod = new Map(model.disagreements.filter((d) => d.pod).map((d) => [`${d.namespace}/${d.pod}`, d]));
-  const workloadRows = model.workloads
-    .filter((w) => inFilter(w.namespace))
+  const rows = model.workloads
+    .filter((w) => inNamespace(filter, w.namespace))
     .map((w) => {
       const d = byPod.get(`${w.namespace}/${w.pod}`);
-      return { namespace: w.namespace, pod: w.pod, address: w.address, node: w.node, waypoint: w.waypoint, protocol: w.protocol, identity: w.identity, check: d ? disagreementText(d) : '' };
+      return [w.namespace, w.pod, w.address, w.node, w.waypoint, w.protocol, w.identity, d ? disagreementText(d) : ''];
     });
   // Pods annotated as captured that no ztunnel lists have no workload row: add one so the filter shows them.
   for (const d of model.disagreements) {
-    if (d.kind === 'missing-workload' && d.namespace && d.pod && inFilter(d.namespace)) {
-      workloadRows.push({ namespace: d.namespace, pod: d.pod, address: '', node: '', waypoint: '', protocol: '(not listed)', identity: '', check: disagreementText(d) });
+    if (d.kind === 'missing-workload' && d.namespace && d.pod && inNamespace(filter, d.namespace)) rows.push([d.namespace, d.pod, '', '', '', '(not listed)', '', disagreementText(d)]);
+  }
+  return rows;
+}
+
+/** Why a per-ztunnel table is empty because of the dumps' layout, when it is. */
+function absentNote(model: IdentitiesModel, table: 'services' | 'policies' | 'connections', ztunnel: string): HTMLElement[] {
+  const notes = [...new Set(model.ztunnels.filter((z) => ztunnel === ALL || z.ztunnelPod === ztunnel).map((z) => z.absent[table]).filter((n): n is string => !!n))];
+  return notes.map((n) => el('p', { class: 'banner info' }, n));
+}
+
+function identityTables(model: IdentitiesModel, tab: IdentityTab, filter: string, ztunnel: string): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const shown = model.disagreements.filter((d) => (d.namespace ? inNamespace(filter, d.namespace) : d.identity ? inNamespace(filter, namespaceOfIdentity(d.identity)) : true));
+  if (shown.length > 0 && (tab === 'workloads' || tab === 'certificates')) {
+    const list = el('ul', {});
+    for (const d of shown) list.append(el('li', { class: d.severity === 'error' ? 'issue fail' : 'issue warn' }, el('span', { class: 'icon', 'aria-hidden': 'true' }, d.severity === 'error' ? '✖' : '⚠'), ` ${d.message}`));
+    out.push(el('section', { class: 'disagreements', 'aria-label': 'Disagreements' }, el('h2', {}, `Disagreements (${shown.length})`), list));
+  }
+  if (model.source === 'service-accounts') {
+    const rows = model.derived.filter((r) => inNamespace(filter, r.namespace)).map((r) => [r.namespace, r.pod, r.address, r.node, r.serviceAccount, r.identity, r.capture]);
+    out.push(el('h2', {}, `Identities derived from service accounts (${rows.length})`), table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'SERVICE ACCOUNT', 'SPIFFE IDENTITY', 'CAPTURE'], rows, 'Derived identities', [5]));
+    return out;
+  }
+  const several = ztunnel === ALL && model.ztunnels.length > 1;
+  switch (tab) {
+    case 'workloads': {
+      const rows = workloadRows(model, filter);
+      out.push(el('h2', {}, `Workloads (${rows.length})`), table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL', 'SPIFFE IDENTITY', 'CHECK'], rows, 'Workloads', [6]));
+      return out;
+    }
+    case 'certificates': {
+      const byIdentity = new Map(model.disagreements.filter((d) => d.identity).map((d) => [d.identity as string, d]));
+      const rows = model.certificates
+        .filter((c) => inNamespace(filter, namespaceOfIdentity(c.identity)))
+        .map((c) => {
+          const d = c.type === 'Leaf' || c.type === 'NA' ? byIdentity.get(c.identity) : undefined;
+          return [c.identity, c.type, c.stateDetail ? `${c.state}: ${c.stateDetail}` : c.state, String(c.valid), c.serialNumber || 'NA', c.notAfter || 'NA', c.notBefore || 'NA', c.ztunnelPod ?? '', d ? disagreementText(d) : ''];
+        });
+      out.push(el('h2', {}, `Certificates (${rows.length})`), table(['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE', 'ZTUNNEL', 'CHECK'], rows, 'Certificates', [0, 2]));
+      return out;
+    }
+    case 'services': {
+      const rows = perZtunnel(model, 'services', ztunnel, (r) => r.NAMESPACE, filter).map(({ ztunnel: z, row }) => [...(several ? [z] : []), row.NAMESPACE, row['SERVICE NAME'], row['SERVICE VIP'], row.WAYPOINT, row.ENDPOINTS]);
+      out.push(el('h2', {}, `Services (${rows.length})`), ...absentNote(model, 'services', ztunnel), table([...(several ? ['ZTUNNEL'] : []), 'NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], rows, 'Services'));
+      return out;
+    }
+    case 'policies': {
+      const rows = perZtunnel(model, 'policies', ztunnel, (r) => r.NAMESPACE, filter).map(({ ztunnel: z, row }) => [...(several ? [z] : []), row.NAMESPACE, row['POLICY NAME'], row.ACTION, row.SCOPE]);
+      out.push(el('h2', {}, `Policies (${rows.length})`), ...absentNote(model, 'policies', ztunnel), table([...(several ? ['ZTUNNEL'] : []), 'NAMESPACE', 'POLICY NAME', 'ACTION', 'SCOPE'], rows, 'Policies'));
+      return out;
+    }
+    case 'connections': {
+      const rows = perZtunnel(model, 'connections', ztunnel, connectionNamespace, filter).map(({ ztunnel: z, row }) => [...(several ? [z] : []), row.WORKLOAD, row.DIRECTION, row.LOCAL, row.REMOTE, row['REMOTE TARGET'], row.PROTOCOL]);
+      const wrap = several ? [1, 3, 4, 5] : [0, 2, 3, 4];
+      out.push(el('h2', {}, `Connections (${rows.length})`), ...absentNote(model, 'connections', ztunnel), table([...(several ? ['ZTUNNEL'] : []), 'WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'], rows, 'Connections', wrap));
+      return out;
     }
   }
-  out.push(
-    el('h2', {}, `Workloads (${workloadRows.length})`),
-    grid(
-      [
-        { key: 'namespace', title: 'Namespace' },
-        { key: 'pod', title: 'Pod' },
-        { key: 'address', title: 'Address' },
-        { key: 'node', title: 'Node' },
-        { key: 'waypoint', title: 'Waypoint' },
-        { key: 'protocol', title: 'Protocol' },
-        { key: 'identity', title: 'SPIFFE identity' },
-        { key: 'check', title: 'Check' },
-      ],
-      workloadRows,
-      'Workloads',
-    ),
-  );
-  const byIdentity = new Map(model.disagreements.filter((d) => d.identity).map((d) => [d.identity as string, d]));
-  const certRows = model.certificates
-    .filter((c) => inFilter(namespaceOfIdentity(c.identity)))
-    .map((c) => {
-      const d = c.type === 'CA' || c.type === '-' ? byIdentity.get(c.identity) : undefined;
-      return {
-        identity: c.identity,
-        type: c.type,
-        state: c.stateDetail ? `${c.state}: ${c.stateDetail}` : c.state,
-        valid: String(c.valid),
-        serialNumber: c.serialNumber || 'NA',
-        notAfter: c.notAfter || 'NA',
-        notBefore: c.notBefore || 'NA',
-        ztunnel: c.ztunnelPod ?? '',
-        check: d ? disagreementText(d) : '',
-      };
-    });
-  out.push(
-    el('h2', {}, `Certificates (${certRows.length})`),
-    grid(
-      [
-        { key: 'identity', title: 'Identity' },
-        { key: 'type', title: 'Type' },
-        { key: 'state', title: 'State' },
-        { key: 'valid', title: 'Valid' },
-        { key: 'serialNumber', title: 'Serial number' },
-        { key: 'notAfter', title: 'Not after' },
-        { key: 'notBefore', title: 'Not before' },
-        { key: 'ztunnel', title: 'ztunnel' },
-        { key: 'check', title: 'Check' },
-      ],
-      certRows,
-      'Certificates',
-    ),
-  );
-  return out;
 }
 
 function namespaceOfIdentity(identity: string): string {
@@ -264,35 +308,50 @@ function identityLine(side: string, identity: string): HTMLElement {
 
 // ---- Ambient Health --------------------------------------------------------------------------------
 
-const STATUS_ICONS: Record<HealthStatus, string> = { pass: '✔', warn: '⚠', fail: '✖' };
+const STATUS_ICONS: Record<HealthStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', unchecked: '?' };
+
+/** The icon of a status, coloured from the theme (identities.css); its label says it without colour. */
+function statusIcon(status: HealthStatus): HTMLElement {
+  return el('span', { class: `icon status-${status}`, 'aria-label': STATUS_WORDS[status] }, STATUS_ICONS[status]);
+}
 
 function renderHealth(reports: readonly HealthReport[], running: boolean): void {
   const header = el('header', {}, el('h1', {}, `Ambient health · ${reports.map((r) => r.context).join(', ')}`));
   const toolbar = el('div', { class: 'toolbar' }, refreshButton('Check again'));
   if (running) toolbar.append(el('span', { class: 'muted', role: 'status' }, 'Checking…'));
-  const columns = el('div', { class: 'columns' });
-  for (const report of reports) {
-    const section = el('section', { class: 'card', 'aria-label': `Health of ${report.context}` });
-    section.append(el('h2', { class: report.worst }, `${STATUS_ICONS[report.worst]} ${report.context}: ${report.worst}`));
-    if (report.error) section.append(el('p', { class: 'banner fail' }, report.error));
-    for (const check of report.checks) {
-      const item = el('div', { class: `check ${check.status}`, 'data-check': check.id, 'data-status': check.status });
-      item.append(el('h3', {}, el('span', { class: 'icon', 'aria-label': check.status }, STATUS_ICONS[check.status]), ` ${check.title}`), el('p', {}, check.summary));
-      if (check.evidence.length > 0) {
+  const columns = el('div', { class: 'columns health' });
+  reports.forEach((report, reportIndex) => {
+    const section = el('section', { class: `card report-${report.worst}`, 'aria-label': `Health of ${report.context}`, 'data-worst': report.worst });
+    section.append(el('h2', {}, statusIcon(report.worst), ` ${report.context}: `, el('span', { class: `status status-${report.worst}` }, STATUS_WORDS[report.worst])));
+    if (report.error) section.append(el('p', { class: 'banner unchecked', role: 'alert' }, report.error));
+    report.checks.forEach((check, checkIndex) => {
+      const item = el('div', { class: `check check-${check.status}`, 'data-check': check.id, 'data-status': check.status });
+      item.append(el('h3', {}, statusIcon(check.status), ` ${check.title}`), el('p', {}, check.summary));
+      if (check.id === 'xds' && report.xds && report.xds.length > 0) {
+        // One entry per ztunnel, its state, responses and errors each on a line of their own.
+        const evidence = el('ul', { class: 'evidence xds' });
+        for (const status of report.xds) {
+          const li = el('li', { 'data-ztunnel': status.pod, 'data-xds': status.state });
+          describeXdsLines(status).forEach((line, i) => li.append(el('div', i === 0 ? { class: 'xds-head' } : {}, line)));
+          evidence.append(li);
+        }
+        item.append(evidence);
+      } else if (check.evidence.length > 0) {
         const evidence = el('ul', { class: 'evidence' });
         for (const line of check.evidence) evidence.append(el('li', {}, line));
         item.append(evidence);
       }
-      for (const fix of check.fixes) {
+      check.fixes.forEach((fix, fixIndex) => {
         // While a fix or a re-check runs, the buttons of the report being replaced do nothing.
         const button = el('vscode-button', running ? { disabled: '' } : {}, fix.title);
-        button.addEventListener('click', () => vscode.postMessage({ type: 'runFix', fix }));
+        // The fix is named by its place in the report; the extension looks up what it runs.
+        button.addEventListener('click', () => vscode.postMessage({ type: 'runFix', report: reportIndex, check: checkIndex, fix: fixIndex }));
         item.append(button);
-      }
+      });
       section.append(item);
-    }
+    });
     columns.append(section);
-  }
+  });
   root.replaceChildren(header, toolbar, columns);
 }
 
@@ -300,7 +359,7 @@ window.addEventListener('message', (event: MessageEvent<ToVerifyWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'identities':
-      renderIdentities(message.model);
+      renderIdentities(message.model, message.running);
       return;
     case 'connectivity':
       renderConnectivity(message.results);

@@ -51,7 +51,7 @@ let visible: LogRow[] = [];
 let matches = compileFilter(filters);
 let selectedSeq: number | undefined;
 const statuses = new Map<string, PodStreamStatus>();
-const counts = { entries: 0, mtls: 0, plaintext: 0, errors: 0, byPod: new Map<string, number>() };
+const counts = { entries: 0, mtls: 0, plaintext: 0, errors: 0, unparsed: 0, byPod: new Map<string, number>() };
 
 function saveState(): void {
   vscode.setState({ source, filters, follow, wrap });
@@ -89,7 +89,7 @@ for (const [value, label] of [['all', 'All levels'], ['error', 'Error'], ['warn'
   levelSelect.append(option(value!, label!));
 }
 const classSelect = custom('vscode-dropdown', { 'aria-label': 'Class', id: 'class' });
-for (const [value, label] of [['all', 'All entries'], ['mtls', 'mTLS'], ['plaintext', 'Plain text'], ['tls-error', 'TLS errors']]) classSelect.append(option(value!, label!));
+for (const [value, label] of [['all', 'All entries'], ['mtls', 'mTLS'], ['plaintext', 'Plain text'], ['tls-error', 'TLS errors'], ['unparsed', 'Unparsed lines']]) classSelect.append(option(value!, label!));
 const namespaceField = custom('vscode-text-field', { placeholder: 'Namespace', 'aria-label': 'Namespace', id: 'namespace' });
 const workloadField = custom('vscode-text-field', { placeholder: 'Workload', 'aria-label': 'Workload', id: 'workload' });
 const followButton = custom('vscode-button', { id: 'follow', appearance: 'primary' });
@@ -146,7 +146,7 @@ function clockTime(row: LogRow): string {
   return t === -1 ? time : time.slice(t + 1).replace(/Z$/, '');
 }
 
-const classLabels: Record<LogClass, string> = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS error', tls: 'TLS', other: '' };
+const classLabels: Record<LogClass, string> = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS error', tls: 'TLS', other: '', unparsed: 'unparsed' };
 
 function contentCell(row: LogRow): HTMLElement {
   const cell = el('span', 'cell content');
@@ -164,6 +164,10 @@ function contentCell(row: LogRow): HTMLElement {
     cell.append(el('span', 'badge badge-tls-error', '✖ TLS error'));
   } else if (row.class === 'tls') {
     cell.append(el('span', 'badge badge-tls', 'TLS'));
+  } else if (row.class === 'unparsed') {
+    const badge = el('span', 'badge badge-unparsed', 'unparsed');
+    badge.title = 'Not a ztunnel log entry this view could read: kept as written, with no verdict';
+    cell.append(badge);
   }
   if (summary) {
     cell.append(el('span', 'route', summary.route));
@@ -224,11 +228,71 @@ function rowElement(row: LogRow, index: number): HTMLElement {
   time.title = row.time ?? 'no timestamp';
   element.append(time);
   if (showMultiCluster()) element.append(el('span', 'cell cluster', row.cluster ?? ''));
-  const pod = el('span', 'cell pod', row.pod ?? '');
-  pod.title = row.node ? `${row.pod} on ${row.node}` : (row.pod ?? '');
+  const pod = el('span', 'cell pod', row.pod ?? row.source ?? '');
+  pod.title = row.node ? `${row.pod} on ${row.node}` : (row.source ?? row.pod ?? '');
   element.append(pod, el('span', `cell level level-${row.level ?? 'none'}`, row.level ?? ''), contentCell(row));
   if (classLabels[row.class]) element.setAttribute('aria-label', `${classLabels[row.class]}: ${row.message}`);
+  if (wrap) keepWordsWhole(element);
+  if (highlighter) markMatches(element, highlighter);
   return element;
+}
+
+/**
+ * Wrapped rows break between words only. CSS alone also breaks after a hyphen (`grafana-` / `55c8f…`, a pod
+ * name cut in two), so each word goes in a span that does not wrap; the text itself is unchanged (copying
+ * gives the same characters).
+ */
+function keepWordsWhole(element: HTMLElement): void {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) nodes.push(node as Text);
+  for (const node of nodes) {
+    if (!/[-/]/.test(node.data)) continue; // no break opportunity inside any word
+    const parts: Node[] = [];
+    for (const piece of node.data.split(/(\s+)/)) {
+      if (piece === '') continue;
+      parts.push(/^\s+$/.test(piece) ? document.createTextNode(piece) : el('span', 'word', piece));
+    }
+    node.replaceWith(...parts);
+  }
+}
+
+// ---- search hits --------------------------------------------------------------------------------------
+
+/** The current search as a global pattern for marking hits (undefined: no search, or an invalid regex). */
+let highlighter: RegExp | undefined = compileHighlighter(filters.search);
+
+function compileHighlighter(search: string): RegExp | undefined {
+  const pattern = searchPattern(search);
+  if (pattern.regex) return new RegExp(pattern.regex.source, pattern.regex.flags.includes('g') ? pattern.regex.flags : pattern.regex.flags + 'g');
+  if (pattern.text !== undefined) return new RegExp(pattern.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  return undefined;
+}
+
+/** Wraps every hit in the element's text in <mark>, splitting text nodes (text stays text: no HTML parsing). */
+function markMatches(element: HTMLElement, pattern: RegExp): void {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) nodes.push(node as Text);
+  for (const node of nodes) {
+    const text = node.data;
+    pattern.lastIndex = 0;
+    let last = 0;
+    let match: RegExpExecArray | null;
+    const parts: Node[] = [];
+    while ((match = pattern.exec(text)) !== null) {
+      if (match[0] === '') {
+        pattern.lastIndex++;
+        continue;
+      }
+      if (match.index > last) parts.push(document.createTextNode(text.slice(last, match.index)));
+      parts.push(el('mark', 'hit', match[0]));
+      last = match.index + match[0].length;
+    }
+    if (parts.length === 0) continue;
+    if (last < text.length) parts.push(document.createTextNode(text.slice(last)));
+    node.replaceWith(...parts);
+  }
 }
 
 let renderQueued = false;
@@ -268,6 +332,7 @@ function count(row: LogRow, delta: number): void {
   if (row.class === 'mtls') counts.mtls += delta;
   else if (row.class === 'plaintext') counts.plaintext += delta;
   if (row.class === 'tls-error' || row.level === 'error') counts.errors += delta;
+  if (row.class === 'unparsed') counts.unparsed += delta;
   const pod = row.pod ?? '(no pod)';
   counts.byPod.set(pod, (counts.byPod.get(pod) ?? 0) + delta);
 }
@@ -285,6 +350,7 @@ function renderCounters(): void {
   counter('mTLS', counts.mtls, 'counter-mtls');
   counter('plain text', counts.plaintext, 'counter-plaintext');
   counter('errors', counts.errors, 'counter-errors');
+  counter('unparsed', counts.unparsed, 'counter-unparsed');
   for (const [pod, n] of [...counts.byPod].filter(([, n]) => n > 0).sort()) counter(pod, n, 'counter-pod');
   const dropped = buffer.dropped + pausedDropped;
   if (dropped > 0) counter('older entries dropped', dropped, 'counter-dropped');
@@ -324,6 +390,7 @@ function renderStreams(): void {
 
 function refilter(): void {
   matches = compileFilter(filters);
+  highlighter = compileHighlighter(filters.search);
   visible = buffer.all().filter(matches);
   const problem = searchPattern(filters.search).invalid;
   searchProblem.hidden = problem === undefined;
@@ -414,6 +481,7 @@ function select(seq: number | undefined): void {
     const list = el('dl', 'details-fields');
     const add = (key: string, value: string) => list.append(el('dt', undefined, key), el('dd', undefined, value));
     if (row.cluster) add('cluster', row.cluster);
+    if (row.source) add('source', row.source);
     if (row.pod) add('pod', row.pod);
     if (row.node) add('node', row.node);
     add('time', row.time ?? '');
@@ -421,6 +489,8 @@ function select(seq: number | undefined): void {
     add('scope', row.scope ?? '');
     add('message', row.message);
     add('class', row.class);
+    const facts = connectionFacts(row);
+    if (facts) add('connection', facts);
     add('format', row.format);
     for (const [key, value] of Object.entries(entryFields(row))) add(key, value === null ? 'null' : String(value));
     details.append(close, title, list);
@@ -431,6 +501,24 @@ function select(seq: number | undefined): void {
     if (on) element.setAttribute('aria-selected', 'true');
     else element.removeAttribute('aria-selected');
   }
+}
+
+/**
+ * What the fields prove about the connection, also when it failed (a TLS error keeps its mTLS and HBONE
+ * facts): `mTLS: src.identity, dst.identity · HBONE: dst.hbone_addr 10.0.0.2:8080`.
+ */
+function connectionFacts(row: LogRow): string | undefined {
+  if (accessSummary(row) === undefined) return undefined;
+  const fields = entryFields(row);
+  const present = (key: string) => fields[key] !== undefined && fields[key] !== null && fields[key] !== '';
+  const identities = ['src.identity', 'dst.identity'].filter(present);
+  const dstAddr = typeof fields['dst.addr'] === 'string' ? fields['dst.addr'] : '';
+  const hbone = present('dst.hbone_addr') ? `dst.hbone_addr ${String(fields['dst.hbone_addr'])}` : dstAddr.endsWith(':15008') ? `dst.addr ${dstAddr}` : undefined;
+  const parts: string[] = [];
+  if (identities.length > 0) parts.push(`mTLS: ${identities.join(', ')}`);
+  if (hbone) parts.push(`HBONE: ${hbone}`);
+  if (row.class === 'tls-error') parts.push('the connection failed on TLS');
+  return parts.length > 0 ? parts.join(' · ') : 'no identities, no HBONE';
 }
 
 rowsHost.addEventListener('click', (event) => {
@@ -461,7 +549,7 @@ function clearRows(): void {
   paused = [];
   pausedDropped = 0;
   visible = [];
-  counts.entries = counts.mtls = counts.plaintext = counts.errors = 0;
+  counts.entries = counts.mtls = counts.plaintext = counts.errors = counts.unparsed = 0;
   counts.byPod.clear();
   select(undefined);
   syncControls();
@@ -509,6 +597,7 @@ function receive(message: ToLogView): void {
       // A namespace node pre-filters, unless the user's own filters came back with the view.
       if (!hasSavedFilters && message.namespace) filters = { ...filters, namespace: message.namespace };
       matches = compileFilter(filters);
+      highlighter = compileHighlighter(filters.search);
       saveState();
       syncControls();
       renderHeader();
@@ -545,6 +634,8 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => receive(e
   bufferLength: () => buffer.length,
   visibleLength: () => visible.length,
   renderedRows: () => rowsHost.children.length,
+  /** Time keys of the rows shown, in the order shown (the UI test checks they never go backwards). */
+  visibleTimeKeys: () => visible.map((row) => row.timeKey),
 };
 
 syncControls();

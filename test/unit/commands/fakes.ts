@@ -2,6 +2,7 @@
 import type { CommandDeps, CommandHost, CommandSettings, PickItem, ProgressReporter, Severity } from '../../../src/commands/host';
 import { DEFAULT_COMMAND_SETTINGS } from '../../../src/commands/host';
 import type {
+  AccessQuestion,
   ClusterClient,
   KubeClients,
   KubeconfigState,
@@ -112,6 +113,15 @@ export class FakeCluster implements Partial<ClusterClient> {
     if (w.kind === 'DaemonSet') {
       w.object.status = { observedGeneration: g, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 };
     }
+  }
+
+  /** Access reviews asked of this context (SelfSubjectAccessReview). */
+  readonly reviews: AccessQuestion[] = [];
+
+  /** As the test cluster's authorizer: a read-only user may read, nothing else. */
+  async canI(question: AccessQuestion): Promise<boolean> {
+    this.reviews.push(question);
+    return !this.readOnly || ['get', 'list', 'watch'].includes(question.verb);
   }
 
   async listNamespaces(): Promise<V1Namespace[]> {
@@ -277,7 +287,8 @@ export function fixture(contexts: string[] = ['cluster-1', 'cluster-2'], setting
   const clusters = new Map(contexts.map((c) => [c, new FakeCluster(c, calls)]));
   const host = new ScriptedHost();
   const log = new RecordingLog();
-  const current = { current: { ...DEFAULT_COMMAND_SETTINGS, rolloutTimeoutSeconds: 5, ...settings } };
+  // Confirmations off unless a test turns them on: most tests are about what a command does once confirmed.
+  const current = { current: { ...DEFAULT_COMMAND_SETTINGS, rolloutTimeoutSeconds: 5, confirmWrites: false, ...settings } };
   const state = (): KubeconfigState => ({
     contexts: contexts.map((name, i) => ({ name, cluster: name.replace('-viewer', ''), user: clusters.get(name)!.user, isCurrent: i === 0 })),
     currentContext: contexts[0],

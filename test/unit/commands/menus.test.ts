@@ -65,7 +65,7 @@ describe('namespace and workload menus', () => {
     assert.equal(shows(copy, ambient), false);
   });
 
-  it('every command sits in the Ambient palette category with the exact title', () => {
+  it('every command of the extension sits in one palette category, Ambient Mesh, with the exact title', () => {
     const declared = new Map<string, { title: string; category?: string }>(manifest.contributes.commands.map((c: { command: string; title: string; category?: string }) => [c.command, c]));
     const expected = {
       'ambient.namespace.enroll': 'Enroll in Ambient',
@@ -76,7 +76,9 @@ describe('namespace and workload menus', () => {
       'ambient.pod.copyIdentity': 'Copy SPIFFE ID',
     };
     for (const [command, title] of Object.entries(expected)) {
-      assert.deepEqual([declared.get(command)?.title, declared.get(command)?.category], [title, 'Ambient'], command);
+      assert.deepEqual([declared.get(command)?.title, declared.get(command)?.category], [title, 'Ambient Mesh'], command);
     }
+    const categories = new Set([...declared.values()].map((c) => c.category));
+    assert.deepEqual([...categories], ['Ambient Mesh'], 'one category: the palette never mixes "Ambient:" and "Ambient Mesh:"');
   });
 });

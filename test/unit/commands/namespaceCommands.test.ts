@@ -30,7 +30,7 @@ describe('Enroll in Ambient', () => {
     assert.deepEqual(report.results.map((r) => r.outcome), ['done']);
     assert.match(f.log.text(), /Audit: context=cluster-1 namespace\/finance merge-patch \{"metadata":\{"labels":\{"istio.io\/dataplane-mode":"ambient"\}\}\} → applied/);
     assert.equal(f.host.messages[0].severity, 'info');
-    assert.match(f.host.messages[0].message, /^Enroll in Ambient: 1 enrolled\.$/);
+    assert.match(f.host.messages[0].message, /^Enroll in Ambient: 1 enrolled \(finance on cluster-1\)\.$/);
   });
 
   it('reports a partial failure with what succeeded and what failed, and never creates a missing namespace', async () => {
@@ -47,8 +47,8 @@ describe('Enroll in Ambient', () => {
     assert.equal(f.clusters.get('cluster-1')!.namespaces.has('payments'), false);
     const note = f.host.messages[0];
     assert.equal(note.severity, 'warning');
-    assert.match(note.message, /^Enroll in Ambient partly failed: 2 enrolled, 1 failed\. cluster-1\/payments: Namespace "payments" does not exist/);
-    assert.deepEqual(note.actions, ['Show Details', 'Show Log']);
+    assert.match(note.message, /^Enroll in Ambient partly failed: 2 enrolled \(finance, accounts on cluster-1\), 1 failed \(payments on cluster-1\)\. cluster-1\/payments: Namespace "payments" does not exist/);
+    assert.deepEqual(note.actions, ['Show Details', 'Show Results']);
   });
 
   it('Show Details lists every target grouped by outcome', async () => {
@@ -95,7 +95,7 @@ describe('Enroll in Ambient', () => {
     assert.deepEqual(report.results.map((r) => r.outcome), ['not-started', 'not-started']);
   });
 
-  it('a read-only user gets a 403 naming verb, resource, namespace and user, with the missing RBAC', async () => {
+  it('a 403 is one sentence (use a context that can write); the RBAC recipe is only behind Show Details', async () => {
     const f = fixture(['cluster-1-viewer']);
     const viewer = f.clusters.get('cluster-1-viewer')!;
     viewer.addNamespace('finance');
@@ -103,8 +103,12 @@ describe('Enroll in Ambient', () => {
     viewer.user = 'viewer';
     const report = await enrollNamespaces(f.deps, [ref('cluster-1-viewer', 'finance')]);
     assert.equal(report.results[0].outcome, 'failed');
-    assert.match(report.results[0].detail, /^Forbidden \(403\): user "viewer" cannot patch namespaces "finance" \(context cluster-1-viewer\)\. Missing RBAC: a ClusterRole/);
-    assert.equal(f.host.messages[0].severity, 'error');
+    assert.equal(report.results[0].detail, 'Forbidden: cluster-1-viewer (user "viewer") may not patch namespaces "finance"; use a context that can write.');
+    assert.match(report.results[0].hint ?? '', /^Missing RBAC: a ClusterRole allowing "patch" on namespaces/);
+    const toast = f.host.messages[0];
+    assert.equal(toast.severity, 'error');
+    assert.doesNotMatch(toast.message, /RBAC|clusterrole/i, 'the toast gives one piece of advice');
+    assert.deepEqual(toast.actions, ['Show Details', 'Show Results']);
     assert.match(f.log.text(), /error Audit: context=cluster-1-viewer namespace\/finance merge-patch .* → failed: Forbidden/);
     assert.equal(viewer.namespaces.get('finance')!['istio.io/dataplane-mode'], undefined);
   });
@@ -116,7 +120,7 @@ describe('Enroll in Ambient', () => {
     assert.equal(f.patches[0].dryRun, true);
     assert.equal(f.clusters.get('cluster-1')!.namespaces.get('finance')!['istio.io/dataplane-mode'], undefined);
     assert.deepEqual(report.results.map((r) => [r.outcome, r.detail]), [['dry-run', 'would set istio.io/dataplane-mode=ambient']]);
-    assert.match(f.host.messages[0].message, /^Enroll in Ambient \(dry run: nothing changed\): 1 would be enrolled\./);
+    assert.match(f.host.messages[0].message, /^Enroll in Ambient \(dry run: nothing changed\): 1 would be enrolled \(finance on cluster-1\)\./);
     assert.match(f.log.text(), /dryRun=All → accepted \(dry run, nothing changed\)/);
     assert.deepEqual(report.uncaptured, [], 'no restart is offered after a dry run');
   });
@@ -145,7 +149,7 @@ describe('Enroll in Ambient', () => {
     const report = await enrollNamespaces(f.deps, targets);
     assert.equal(f.patches.length, 2);
     assert.deepEqual(report.results.map((r) => r.outcome), ['done', 'done', 'not-started', 'not-started', 'not-started']);
-    assert.match(f.host.messages[0].message, /was cancelled: 2 enrolled, 3 not started/);
+    assert.match(f.host.messages[0].message, /was cancelled: 2 enrolled \(ns-0, ns-1 on cluster-1\), 3 not started \(cancelled\) \(ns-2, ns-3, ns-4 on cluster-1\)/);
   });
 
   it('offers Restart Workloads when enrolled pods are not captured, and restarts that namespace when accepted', async () => {
@@ -177,7 +181,8 @@ describe('Enroll in Ambient', () => {
       return listPods(...args);
     };
     const report = await enrollNamespaces(f.deps, targets);
-    assert.equal(podLists, 1);
+    // One for Check Before Enrolling (inside the confirmation), one for the capture check after it.
+    assert.equal(podLists, 2);
     assert.deepEqual(report.uncaptured, [{ ref: ref('cluster-1', 'ns-3'), pods: ['web-1'] }]);
   });
 
@@ -205,7 +210,7 @@ describe('Enroll in Ambient on Clusters…', () => {
     ]);
     assert.match(report.results[3].detail, /does not exist in context cluster-2 \(not created\)/);
     assert.equal(f.clusters.get('cluster-2')!.namespaces.has('accounts'), false);
-    assert.match(f.host.messages[0].message, /^Enroll in Ambient on Clusters partly failed: 3 enrolled, 1 failed/);
+    assert.match(f.host.messages[0].message, /^Enroll in Ambient on Clusters partly failed: 3 enrolled \(finance, accounts on cluster-1; finance on cluster-2\), 1 failed \(accounts on cluster-2\)/);
   });
 });
 
@@ -235,7 +240,7 @@ describe('Restart Workloads', () => {
   }
 
   it('asks first (modal, listing what will restart); declining restarts nothing', async () => {
-    const f = prometheus();
+    const f = prometheus({ confirmWrites: true });
     const report = await restartNamespaceWorkloads(f.deps, [ref('cluster-1', 'prometheus')]);
     const modal = f.host.modals()[0];
     assert.equal(modal.message, 'Restart 4 workloads in prometheus (cluster-1)?');
@@ -256,7 +261,7 @@ describe('Restart Workloads', () => {
       assert.ok(w.object.spec!.template.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], `${w.name} has restartedAt`);
     }
     assert.match(f.log.text(), /Audit: context=cluster-1 deployment\/grafana namespace=prometheus strategic-merge-patch \{"spec":\{"template":\{"metadata":\{"annotations":\{"kubectl.kubernetes.io\/restartedAt":"[^"]+"\}\}\}\}\} fieldManager=kubectl-rollout → applied, generation 2/);
-    assert.equal(f.host.messages.at(-1)!.message, 'Restart Workloads: 4 restarted and ready.');
+    assert.equal(f.host.messages.at(-1)!.message, 'Restart Workloads: 4 restarted and ready (prometheus on cluster-1).');
   });
 
   it('restarts only the kinds the setting lists', async () => {
@@ -285,17 +290,18 @@ describe('Restart Workloads', () => {
     assert.deepEqual(f.restarts.map((r) => r.name), ['grafana', 'prometheus-operator']);
     assert.deepEqual(report.results.map((r) => r.outcome), ['restarted', 'restarted', 'not-started', 'not-started']);
     assert.match(report.results[2].detail, /not restarted: cancelled/);
-    assert.match(f.host.messages.at(-1)!.message, /^Restart Workloads was cancelled: 2 restarted \(rollout not followed\), 2 not restarted \(cancelled\)\./);
+    assert.match(f.host.messages.at(-1)!.message, /^Restart Workloads was cancelled: 2 restarted \(rollout not followed\) \(prometheus on cluster-1\), 2 not restarted \(cancelled\) \(prometheus on cluster-1\)\./);
   });
 
-  it('a 403 on a workload names the verb, resource, namespace and user, and suggests a Role', async () => {
+  it('a 403 on a workload names the context, user, workload and namespace; the Role to grant is the hint', async () => {
     const f = prometheus({ confirmRestart: false });
     const cluster = f.clusters.get('cluster-1')!;
     cluster.readOnly = true;
     cluster.user = 'viewer';
     const report = await restartNamespaceWorkloads(f.deps, [ref('cluster-1', 'prometheus')]);
     assert.equal(report.results.every((r) => r.outcome === 'failed'), true);
-    assert.match(report.results[0].detail, /user "viewer" cannot patch deployments.apps "grafana" in namespace "prometheus" \(context cluster-1\)\. Missing RBAC: a Role in namespace "prometheus"/);
+    assert.equal(report.results[0].detail, 'Forbidden: cluster-1 (user "viewer") may not patch deployments.apps "grafana" in namespace "prometheus"; use a context that can write.');
+    assert.match(report.results[0].hint ?? '', /^Missing RBAC: a Role in namespace "prometheus"/);
     assert.equal(f.host.messages.at(-1)!.severity, 'error');
   });
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from '../../../src/commands/pickers';
+import { asNamespaceRef, asPodRef, asWorkloadRef, contextFromArgs, namespaceTargets, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from '../../../src/commands/pickers';
+import { rowsLost, targetOf } from '../../../src/commands/target';
 import { fixture } from './fakes';
 
 describe('targets from tree nodes', () => {
@@ -10,32 +11,50 @@ describe('targets from tree nodes', () => {
     assert.deepEqual(refsFromArgs([clicked, selected], asNamespaceRef), selected);
     assert.deepEqual(refsFromArgs([clicked], asNamespaceRef), [clicked]);
     assert.deepEqual(refsFromArgs([], asNamespaceRef), []);
+    const workload = { context: 'cluster-2', namespace: 'finance', kind: 'Deployment', name: 'curl' };
+    assert.deepEqual(refsFromArgs([workload], asWorkloadRef), [workload], 'a plain workload ref, as other commands pass it');
+    assert.deepEqual(asNamespaceRef({ context: 'cluster-1', name: 'finance', contextValue: 'namespace+ambient' }), { context: 'cluster-1', namespace: 'finance' }, 'row-shaped');
+    assert.equal(asNamespaceRef({ context: 'cluster-1', name: 'cluster-1', contextValue: 'context+current' }), undefined);
+    const pod = { context: 'cluster-2', namespace: 'finance', pod: 'curl-1' };
+    assert.deepEqual(refsFromArgs([pod], asPodRef), [pod]);
   });
 
-  it('reads namespace, workload and pod nodes by their contextValue base', () => {
-    assert.deepEqual(asNamespaceRef({ contextValue: 'namespace+ambient', context: 'cluster-1', name: 'finance' }), { context: 'cluster-1', namespace: 'finance' });
-    assert.deepEqual(asWorkloadRef({ contextValue: 'workload+deployment', context: 'c', namespace: 'finance', kind: 'Deployment', name: 'curl' }), {
+  it('reads namespace, workload, pod and context rows by the target they carry', () => {
+    assert.deepEqual(asNamespaceRef({ target: { kind: 'namespace', context: 'cluster-1', namespace: 'finance' } }), { context: 'cluster-1', namespace: 'finance' });
+    assert.deepEqual(asWorkloadRef({ target: { kind: 'workload', context: 'c', namespace: 'finance', workloadKind: 'Deployment', name: 'curl' } }), {
       context: 'c',
       namespace: 'finance',
       kind: 'Deployment',
       name: 'curl',
     });
-    assert.equal(asWorkloadRef({ context: 'c', namespace: 'n', kind: 'Job', name: 'x' }), undefined, 'only restartable kinds');
-    assert.deepEqual(asPodRef({ contextValue: 'pod+captured', context: 'c', namespace: 'n', name: 'curl-1' }), { context: 'c', namespace: 'n', pod: 'curl-1' });
-    assert.equal(asNamespaceRef({ contextValue: 'context+current', context: 'c', name: 'c' }), undefined);
-    assert.equal(asNamespaceRef({ contextValue: 'pod+captured', context: 'c', namespace: 'n', name: 'p' }), undefined, 'a pod node is not a namespace');
+    assert.equal(asWorkloadRef({ target: { kind: 'workload', context: 'c', namespace: 'n', workloadKind: 'Job', name: 'x' } }), undefined, 'only restartable kinds');
+    assert.deepEqual(asPodRef({ target: { kind: 'pod', context: 'c', namespace: 'n', pod: 'curl-1' } }), { context: 'c', namespace: 'n', pod: 'curl-1' });
+    assert.equal(asNamespaceRef({ target: { kind: 'context', context: 'c' } }), undefined, 'a context row is not a namespace');
+    assert.equal(asNamespaceRef({ target: { kind: 'pod', context: 'c', namespace: 'n', pod: 'p' } }), undefined, 'a pod row is not a namespace');
+    assert.equal(asNamespaceRef({ target: { kind: 'namespace', context: 'c' } }), undefined, 'a malformed target names nothing');
+    assert.equal(asNamespaceRef({ target: { kind: 'namespace', context: 'c' }, context: 'c', namespace: 'n' }), undefined, 'nor falls back to other fields');
   });
 
-  it('reads a tree node through the contextValue of the TreeItem it builds', () => {
-    class FakeNamespaceNode {
-      readonly context = 'cluster-1';
-      readonly name = 'finance';
-      getTreeItem() {
-        return { label: this.name, contextValue: 'namespace+ambient+partial' };
-      }
-    }
-    assert.deepEqual(refsFromArgs([new FakeNamespaceNode()], asNamespaceRef), [{ context: 'cluster-1', namespace: 'finance' }]);
-    assert.equal(asWorkloadRef(new FakeNamespaceNode()), undefined);
+  it('a row without a target of its own (the Mesh node, a message row) stands for the context it sits under', () => {
+    const contextRow = { target: { kind: 'context', context: 'cluster-2' } };
+    const meshRow = { parent: contextRow, id: 'context/cluster-2/mesh' };
+    assert.deepEqual(targetOf(meshRow), { kind: 'context', context: 'cluster-2' });
+    assert.equal(contextFromArgs([meshRow]), 'cluster-2');
+    assert.equal(asNamespaceRef(meshRow), undefined);
+    assert.deepEqual(targetOf('cluster-1'), { kind: 'context', context: 'cluster-1' }, 'a context name');
+  });
+
+  it('a row keeps naming the same cluster and namespace after its model is gone (kubeconfig reloaded)', () => {
+    // Rows resolve their context through strings, not a model object: dropping the model changes nothing.
+    let model: { context: string } | undefined = { context: 'cluster-1' };
+    const row = {
+      context: 'cluster-1',
+      get target() {
+        return { kind: 'namespace', context: 'cluster-1', namespace: 'finance', model };
+      },
+    };
+    model = undefined;
+    assert.deepEqual(refsFromArgs([row], asNamespaceRef), [{ context: 'cluster-1', namespace: 'finance' }]);
   });
 });
 
@@ -91,5 +110,17 @@ describe('palette picks', () => {
     assert.equal(await pickPod(f.deps, 'Copy SPIFFE ID'), undefined);
     assert.equal(f.host.picks.length, 2);
     assert.deepEqual(f.host.messages.map((m) => m.message), ['No pods in finance (cluster-1).']);
+  });
+});
+
+describe('a tree invocation whose rows VS Code could not hand over', () => {
+  it('is told apart from the palette (no arguments) and from rows that decode', () => {
+    // VS Code's tree passes undefined for a row it is re-fetching at that instant, alone or in the selection list.
+    assert.equal(rowsLost([undefined]), true);
+    assert.equal(rowsLost([undefined, [undefined, null]]), true);
+    assert.equal(rowsLost([null, undefined]), true);
+    assert.equal(rowsLost([]), false);
+    assert.equal(rowsLost([{ context: 'cluster-2', namespace: 'accounts' }, undefined]), false);
+    assert.equal(rowsLost([undefined, [{ context: 'cluster-2', namespace: 'finance' }, undefined]]), false);
   });
 });

@@ -1,33 +1,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeWriteFailure } from '../../../src/commands/rbacHint';
+import { describeWriteFailure, writeFailureHint } from '../../../src/commands/rbacHint';
 
 function kubeError(reason: string, message: string): Error {
   return Object.assign(new Error(message), { reason });
 }
 
 describe('describeWriteFailure', () => {
-  it('a 403 on a namespace names verb, resource, namespace, user and context, and suggests a ClusterRole', () => {
-    const text = describeWriteFailure(
-      kubeError('forbidden', 'cluster-1-viewer: User "viewer" cannot patch resource "namespaces" in API group "" at the cluster scope'),
-      { context: 'cluster-1-viewer', user: 'viewer-user', verb: 'patch', resource: 'namespaces', name: 'finance' },
-    );
-    assert.match(text, /^Forbidden \(403\): user "viewer" cannot patch namespaces "finance" \(context cluster-1-viewer\)\./);
+  it('a 403 on a namespace is one sentence naming context, user and namespace; the ClusterRole to grant is the hint', () => {
+    const error = kubeError('forbidden', 'cluster-1-viewer: User "viewer" cannot patch resource "namespaces" in API group "" at the cluster scope');
+    const request = { context: 'cluster-1-viewer', user: 'viewer-user', verb: 'patch', resource: 'namespaces', name: 'finance' } as const;
+    assert.equal(describeWriteFailure(error, request), 'Forbidden: cluster-1-viewer (user "viewer") may not patch namespaces "finance"; use a context that can write.');
+    const text = writeFailureHint(error, request) ?? '';
     assert.match(text, /ClusterRole allowing "patch" on namespaces/);
     assert.match(text, /kubectl create clusterrole \S+ --verb=get,list,watch,patch --resource=namespaces/);
     assert.match(text, /--user=viewer\b/);
   });
 
-  it('a 403 on a workload names its namespace and suggests a Role in that namespace', () => {
-    const text = describeWriteFailure(kubeError('forbidden', 'forbidden'), {
-      context: 'cluster-2-viewer',
-      user: 'viewer',
-      verb: 'patch',
-      resource: 'deployments.apps',
-      namespace: 'prometheus',
-      name: 'grafana',
-    });
-    assert.match(text, /user "viewer" cannot patch deployments.apps "grafana" in namespace "prometheus" \(context cluster-2-viewer\)/);
+  it('a 403 on a workload names its namespace; the Role in that namespace is the hint', () => {
+    const request = { context: 'cluster-2-viewer', user: 'viewer', verb: 'patch', resource: 'deployments.apps', namespace: 'prometheus', name: 'grafana' } as const;
+    const error = kubeError('forbidden', 'forbidden');
+    assert.equal(describeWriteFailure(error, request), 'Forbidden: cluster-2-viewer (user "viewer") may not patch deployments.apps "grafana" in namespace "prometheus"; use a context that can write.');
+    const text = writeFailureHint(error, request) ?? '';
     assert.match(text, /a Role in namespace "prometheus" allowing "patch" on deployments.apps/);
     assert.match(text, /kubectl -n prometheus create rolebinding \S+ --role=\S+ --user=viewer/);
   });

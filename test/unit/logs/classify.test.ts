@@ -1,38 +1,44 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseZtunnelLine } from '../../../src/logs/parser';
+import { connectionOpened, earlyDeny, mtlsOutbound, plaintextInbound, plaintextOutbound, policyDenied, t, tlsFailure, versionBanner127, xdsResponse } from './ztunnelLines';
 
-const t = '2026-11-03T09:59:05.028709Z';
 const classOf = (line: string) => parseZtunnelLine(line).class;
+/** The same access line with one field dropped (`key=value ` as written). */
+const without = (line: string, key: string) => line.replace(new RegExp(`${key.replace(/\./g, '\\.')}=("[^"]*"|\\S+) ?`), '');
 
 describe('classification', () => {
-  it('an access log with a source or destination identity is mTLS', () => {
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.0.0.2:8080`), 'mtls');
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:8080 dst.identity=spiffe://cluster.local/ns/a/sa/b`), 'mtls');
-    assert.equal(classOf(`${t}\tdebug\taccess\tconnection opened\tsrc.identity="spiffe://cluster.local/ns/a/sa/b"`), 'mtls');
+  it('an access log with a source or destination identity is mTLS (Istio 1.23–1.28 shapes)', () => {
+    assert.equal(classOf(mtlsOutbound), 'mtls');
+    assert.equal(classOf(policyDenied), 'mtls');
+    assert.equal(classOf(connectionOpened), 'mtls');
+    // Either identity alone is enough.
+    assert.equal(classOf(without(without(without(mtlsOutbound, 'dst.identity'), 'dst.hbone_addr'), 'dst.addr').replace('src.identity', 'src.identity').replace(' direction', ' dst.addr=10.244.2.7:8080 direction')), 'mtls');
   });
 
   it('an access log over HBONE (hbone_addr, or port 15008) is mTLS even without identities', () => {
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:8080 dst.hbone_addr=10.0.0.2:8080`), 'mtls');
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:15008 direction="outbound"`), 'mtls');
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 dst.addr="10.0.0.2:15008"`), 'mtls');
-    assert.equal(classOf(JSON.stringify({ level: 'info', time: t, scope: 'access', message: 'connection complete', 'dst.addr': '10.0.0.2:15008' })), 'mtls');
+    const noIdentities = without(without(mtlsOutbound, 'src.identity'), 'dst.identity');
+    assert.equal(classOf(noIdentities), 'mtls');
+    assert.equal(classOf(without(noIdentities, 'dst.hbone_addr')), 'mtls', 'dst.addr on :15008');
+    assert.equal(classOf(noIdentities.replace('dst.addr=10.244.2.7:15008', 'dst.addr=10.244.2.7:8080')), 'mtls', 'dst.hbone_addr');
+    assert.equal(classOf(JSON.stringify({ level: 'info', time: t, scope: 'access', message: 'connection complete', 'src.addr': '10.244.1.12:60059', 'dst.addr': '10.244.2.7:15008', direction: 'outbound', bytes_sent: 1, bytes_recv: 2, duration: '1ms' })), 'mtls');
   });
 
   it('an access log with none of those is plain text, even if a name contains "tls"', () => {
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 src.workload="tls-client" src.namespace="mtls-demo" dst.addr=10.0.0.2:8080 dst.service="tls.example"`), 'plaintext');
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:150080`), 'plaintext');
-    assert.equal(classOf(`${t}\tinfo\taccess\tconnection complete\tsrc.identity="" dst.addr=10.0.0.2:80`), 'plaintext');
-    assert.equal(classOf(`${t}\twarn\taccess\tconnection failed\tsrc.addr=10.0.0.1:1 dst.addr=10.0.0.2:80 direction="inbound" error="connection refused"`), 'plaintext');
-    assert.equal(classOf(JSON.stringify({ level: 'info', time: t, scope: 'access', message: 'connection complete', 'dst.addr': '10.0.0.2:80' })), 'plaintext');
+    assert.equal(classOf(plaintextInbound), 'plaintext');
+    assert.equal(classOf(plaintextOutbound), 'plaintext');
+    assert.equal(classOf(plaintextOutbound.replace('grafana-55c8f9d7b-q7x2m', 'tls-client-55c8f9d7b-q7x2m').replace(/monitoring/g, 'mtls-demo')), 'plaintext');
+    assert.equal(classOf(plaintextInbound.replace(':8080', ':1500')), 'plaintext', '1500 is not the HBONE port');
+    assert.equal(classOf(plaintextInbound.replace(':8080', ':150080')), 'unparsed', 'no port has six digits');
+    assert.equal(classOf(plaintextInbound.replace(' dst.addr', ' src.identity="" dst.addr')), 'plaintext', 'an empty identity says nothing');
+    assert.equal(classOf(JSON.stringify({ level: 'info', time: t, scope: 'access', message: 'connection complete', 'src.addr': '10.0.0.1:1', 'dst.addr': '10.0.0.2:80', direction: 'inbound', bytes_sent: 0, bytes_recv: 0, duration: '0ms' })), 'plaintext');
   });
 
   it('a TLS handshake or certificate verification failure is a TLS error, on an access log too', () => {
+    assert.equal(classOf(tlsFailure), 'tls-error');
     assert.equal(classOf(`${t}\twarn\tproxy::inbound\tTLS handshake failed\terror="received fatal alert: BadCertificate"`), 'tls-error');
-    assert.equal(classOf(`${t}\terror\taccess\tconnection complete\tsrc.identity="spiffe://cluster.local/ns/a/sa/b" dst.addr=10.0.0.2:15008 error="tls handshake error: invalid peer certificate: UnknownIssuer"`), 'tls-error');
     assert.equal(classOf(`${t}\twarn\txds::client:xds{id=1}\tXDS client connection error\terror="CERTIFICATE_VERIFY_FAILED"`), 'tls-error');
     assert.equal(classOf('2023-01-10T21:53:19.870018Z  WARN ztunnel::proxy: handshake failed: unexpected eof'), 'tls-error');
-    assert.equal(classOf(`${t} certificate verify failed: self-signed certificate in chain`), 'tls-error');
   });
 
   it('other lines about TLS, certificates or identities are TLS', () => {
@@ -42,8 +48,24 @@ describe('classification', () => {
     assert.equal(classOf(`${t}\tdebug\tproxy\thandshake complete\tpeer=10.0.0.2`), 'tls');
   });
 
+  it("ztunnel's version banner is other, though it names the crypto provider `tls-aws-lc` (Istio 1.27+)", () => {
+    assert.equal(classOf(versionBanner127), 'other');
+    // The 1.28.3 banner the test cluster writes (no CryptoProvider) too.
+    assert.equal(classOf(`${t}\tinfo\tztunnel\tversion: version.BuildInfo{Version:"1.28.3", GitRevision:"4c1f845d", RustVersion:"1.89.0", BuildProfile:"release", BuildStatus:"Clean", GitTag:"1.28.3", IstioVersion:"1.28.3"}`), 'other');
+  });
+
+  it('an early deny (`connection failed`, written before ztunnel knows the identities) is neither mTLS nor plain text', () => {
+    assert.equal(classOf(earlyDeny), 'other');
+    assert.equal(classOf(earlyDeny.replace(':15008', ':8080')), 'other');
+  });
+
+  it('a failed connection whose error ztunnel does not word as TLS or as a known failure gets no verdict', () => {
+    assert.equal(classOf(policyDenied), 'mtls', 'a policy rejection: the identities were verified');
+    assert.equal(classOf(policyDenied.replace(/error=".*"$/, 'error="something new"')), 'other');
+  });
+
   it('everything else is other, including a failure that is not about TLS', () => {
-    assert.equal(classOf(`${t}\tinfo\txds::client:xds{id=8}\treceived response\ttype_url="type.googleapis.com/istio.workload.Address" size=3 removes=0`), 'other');
+    assert.equal(classOf(xdsResponse), 'other');
     assert.equal(classOf(`${t}\twarn\txds::client:xds{id=1}\tXDS client connection error\terror=io error: connection refused (os error 111)`), 'other');
     assert.equal(classOf(`${t}\tinfo\tinpod::statemanager\tpod received, starting proxy\tname=curl namespace=finance`), 'other');
     assert.equal(classOf(`${t}\tinfo\tdns\tsrc.addr=10.0.0.1:5353 hostname="accounts"`), 'other');

@@ -18,8 +18,9 @@ describe('logs:classify command line', () => {
   it('prints one JSON object per input line, numbered from 1, with every field', () => {
     const rows = classify(
       [
-        `[pod/ztunnel-a/istio-proxy] ${t}\tinfo\taccess\tconnection complete\tsrc.workload="curl" src.identity="spiffe://cluster.local/ns/finance/sa/curl" bytes_sent=175`,
-        `${t}\tinfo\taccess\tconnection complete\tsrc.workload=curl dst.addr=10.0.0.2:80`,
+        // Istio 1.23–1.28 access lines (fields as ztunnel writes them, src/proxy/metrics.rs).
+        `[pod/ztunnel-a/istio-proxy] ${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:4000 src.workload="curl" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.0.0.2:15008 direction="outbound" bytes_sent=175 bytes_recv=80 duration="1ms"`,
+        `${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.0.0.1:4001 src.workload=curl dst.addr=10.0.0.2:80 direction=outbound bytes_sent=1 bytes_recv=2 duration=3ms`,
         '',
         'inpod_enabled: true',
         `{"level":"warn","time":"${t}","scope":"ztunnel::tls","message":"TLS handshake failed","error":"UnknownIssuer"}`,
@@ -32,12 +33,12 @@ describe('logs:classify command line', () => {
       level: 'info',
       scope: 'access',
       message: 'connection complete',
-      fields: { 'src.workload': 'curl', 'src.identity': 'spiffe://cluster.local/ns/finance/sa/curl', bytes_sent: 175 },
+      fields: { 'src.addr': '10.0.0.1:4000', 'src.workload': 'curl', 'src.identity': 'spiffe://cluster.local/ns/finance/sa/curl', 'dst.addr': '10.0.0.2:15008', direction: 'outbound', bytes_sent: 175, bytes_recv: 80, duration: '1ms' },
       class: 'mtls',
     });
     assert.deepEqual(rows.map((row) => row['n']), [1, 2, 3, 4, 5]);
-    assert.deepEqual(rows.map((row) => row['class']), ['mtls', 'plaintext', 'other', 'other', 'tls-error']);
-    assert.deepEqual(rows[3], { n: 4, time: null, level: null, scope: null, message: 'inpod_enabled: true', fields: {}, class: 'other' });
+    assert.deepEqual(rows.map((row) => row['class']), ['mtls', 'plaintext', 'unparsed', 'unparsed', 'tls-error']);
+    assert.deepEqual(rows[3], { n: 4, time: null, level: null, scope: null, message: 'inpod_enabled: true', fields: {}, class: 'unparsed' });
   });
 
   it('fails with a message, not a stack, for a missing file', () => {

@@ -8,6 +8,7 @@ import { parseZtunnelLine } from '../../../src/logs/parser';
 import { defaultFilters } from '../../../src/shared/logProtocol';
 import type { LogRow } from '../../../src/shared/logProtocol';
 import type { ClusterClient } from '../../../src/kube/types';
+import { configDumpStart, earlyDeny, mtlsOutbound, plaintextInbound, policyDenied, versionBanner127 } from './ztunnelLines';
 
 const t = (s: number) => `2026-11-03T09:00:${String(s).padStart(2, '0')}.000000Z`;
 
@@ -46,6 +47,30 @@ describe('log session over a file', () => {
     assert.deepEqual(s.rows().map((r) => `${r.pod} ${r.message || r.fieldsText}`), ['ztunnel-a x=1', 'ztunnel-b x=2', 'ztunnel-b continuation without a time', 'ztunnel-a x=3']);
   });
 
+  it('refuses a file with no ztunnel record in it, keeping nothing, and says so in one sentence', () => {
+    const { s, batches } = session();
+    const verdict = s.addText(['{', '  "name": "ambient-mesh",', '  "version": "0.1.0"', '}'], 'package.json');
+    assert.equal(verdict.kind, 'refused');
+    assert.equal(verdict.kind === 'refused' && verdict.sentence, 'package.json is not a ztunnel log: none of its 4 lines is a ztunnel log entry.');
+    assert.equal(s.rows().length, 0);
+    assert.equal(batches.length, 0);
+  });
+
+  it('flags a file that is mostly not ztunnel output, and shows it all, unparsed lines counted', () => {
+    const { s } = session();
+    const verdict = s.addText([plaintextInbound, 'GET / HTTP/1.1', 'Host: accounts', 'User-Agent: curl/8.5.0'], 'capture.txt');
+    assert.equal(verdict.kind, 'mostly-unparsed');
+    assert.match(verdict.kind === 'mostly-unparsed' ? verdict.sentence : '', /^capture\.txt is mostly not a ztunnel log: only 1 of its 4 lines read as ztunnel log entries; the other 3 are shown as unparsed\.$/);
+    assert.deepEqual(s.rows().map((row) => row.class).sort(), ['plaintext', 'unparsed', 'unparsed', 'unparsed']);
+  });
+
+  it("reads ztunnel's startup (Istio 1.27+): the banner is other, and the YAML config after it is ztunnel's own", () => {
+    const { s } = session();
+    const verdict = s.addText([versionBanner127, ...configDumpStart, policyDenied]);
+    assert.equal(verdict.kind, 'log');
+    assert.deepEqual(s.rows().map((row) => row.class), ['other', 'other', 'other', 'other', 'other', 'mtls']);
+  });
+
   it('keeps the newest entries and reports how many were dropped', () => {
     const { s, batches } = session(2);
     s.addText([t(1), t(2), t(3)].map((time) => `${time}\tinfo\tdns\tx=1`));
@@ -65,13 +90,16 @@ describe('log session over a file', () => {
 
 describe('filters', () => {
   const row = (line: string) => parseZtunnelLine(line);
-  const access = (fields: string, level = 'info') => row(`${t(1)}\t${level}\taccess\tconnection complete\t${fields}`);
+  // Istio 1.23–1.28 access lines (ztunnelLines.ts), with the fields of interest set.
+  const access = (fields: string, level = 'info') =>
+    row(`${t(1)}\t${level}\taccess\tconnection complete\tsrc.addr=10.244.1.12:60059 ${fields} dst.addr=10.244.2.7:8080 direction="outbound" bytes_sent=1 bytes_recv=2 duration="1ms"`);
   const matches = (filters: Partial<typeof defaultFilters>, entry: ReturnType<typeof row>) => compileFilter({ ...defaultFilters, ...filters })(entry);
 
   it('namespace filter matches the source or destination namespace, quoted or unquoted', () => {
     assert.ok(matches({ namespace: 'finance' }, access('src.namespace="finance" dst.namespace="accounts"')));
     assert.ok(matches({ namespace: 'finance' }, access('src.namespace=accounts dst.namespace=finance')));
-    assert.ok(matches({ namespace: 'finance' }, row(JSON.stringify({ level: 'info', time: t(1), message: 'connection complete', 'src.namespace': 'finance' }))));
+    const json = { level: 'info', time: t(1), message: 'connection complete', 'src.addr': '10.0.0.1:1', 'src.namespace': 'finance', 'dst.addr': '10.0.0.2:80', direction: 'inbound', bytes_sent: 0, bytes_recv: 0, duration: '0ms' };
+    assert.ok(matches({ namespace: 'finance' }, row(JSON.stringify(json))));
     assert.ok(!matches({ namespace: 'finance' }, access('src.namespace="financeX" dst.namespace="accounts"')));
     assert.ok(!matches({ namespace: 'fin' }, access('src.namespace="finance"')));
   });
@@ -83,9 +111,17 @@ describe('filters', () => {
   });
 
   it('level filter shows the chosen level and everything more severe', () => {
-    assert.ok(matches({ level: 'warn' }, access('x=1', 'error')));
-    assert.ok(matches({ level: 'warn' }, access('x=1', 'warn')));
-    assert.ok(!matches({ level: 'warn' }, access('x=1', 'info')));
+    assert.ok(matches({ level: 'warn' }, row(policyDenied)));
+    assert.ok(matches({ level: 'warn' }, row(earlyDeny)));
+    assert.ok(!matches({ level: 'warn' }, row(plaintextInbound)));
+  });
+
+  it('the class filter picks out unparsed lines, and unparsed lines are never mTLS or plain text', () => {
+    const broken = row(plaintextInbound.replace('2026-11-03T09:59:05', '2026-13-45T99:99:99'));
+    assert.equal(broken.class, 'unparsed');
+    assert.ok(matches({ class: 'unparsed' }, broken));
+    assert.ok(!matches({ class: 'plaintext' }, broken));
+    assert.ok(!matches({ class: 'unparsed' }, row(plaintextInbound)));
   });
 
   it('class filter and search (text or /regex/)', () => {
@@ -103,11 +139,7 @@ describe('filters', () => {
 
 describe('access summary', () => {
   it('reads as `curl-7d… (finance) → accounts (accounts)` with identities, bytes and duration', () => {
-    const summary = accessSummary(
-      parseZtunnelLine(
-        `${t(1)}\tinfo\taccess\tconnection complete\tsrc.workload="curl-7d9c8b5f4-x2k8q" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts" bytes_sent=175 bytes_recv=80 duration="1ms"`,
-      ),
-    )!;
+    const summary = accessSummary(parseZtunnelLine(mtlsOutbound))!;
     assert.equal(summary.route, 'curl-7d… (finance) → accounts (accounts)');
     assert.equal(summary.srcIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
     assert.equal(summary.bytesSent, 175);
@@ -118,7 +150,7 @@ describe('access summary', () => {
 });
 
 describe('log session over clusters', () => {
-  it("merges pods by the kubelet's time, keeping each pod's lines in the order they were written", () => {
+  it('merges pods strictly in the time each row shows (ztunnel\'s own), the kubelet\'s time standing in for lines without one', () => {
     const logStreams = new Map<string, { onLine(line: string): void }>();
     let watcher: { onSync(pods: unknown[]): void } | undefined;
     const client = {
@@ -136,13 +168,22 @@ describe('log session over clusters', () => {
     const s = new LogSession({ maxEntries: 100 }, { rows: (rows) => batches.push([...rows]), status: () => undefined, problem: () => undefined });
     s.addCluster(client, { namespace: 'istio-system', labelSelector: 'app=ztunnel', container: 'istio-proxy', tailLines: 10 });
     watcher!.onSync(['ztunnel-a', 'ztunnel-b'].map((name) => ({ metadata: { name }, spec: { nodeName: `node-${name.slice(-1)}` }, status: { phase: 'Running' } })));
-    // ztunnel-a wrote "second" (own time 0.5) after "first" (own time 0.7): threads race; the kubelet's order wins.
+    // ztunnel-a's threads raced: it wrote 0.5 after 0.7. The view shows ztunnel's times, so it orders by them;
+    // ztunnel-b's line at 0.6 (read later, kubelet time 1.5) goes between; a line with no time of its own
+    // goes by the kubelet's.
     logStreams.get('ztunnel-a')!.onLine(`2026-11-03T09:00:01.000000001Z ${t(0).replace('.000000', '.700000')}\tinfo\tdns\tn=first`);
-    logStreams.get('ztunnel-b')!.onLine(`2026-11-03T09:00:01.500000000Z ${t(1)}\tinfo\tdns\tn=middle`);
+    logStreams.get('ztunnel-b')!.onLine(`2026-11-03T09:00:01.500000000Z ${t(0).replace('.000000', '.600000')}\tinfo\tdns\tn=middle`);
     logStreams.get('ztunnel-a')!.onLine(`2026-11-03T09:00:02.000000000Z ${t(0).replace('.000000', '.500000')}\tinfo\tdns\tn=second`);
+    logStreams.get('ztunnel-b')!.onLine(`2026-11-03T09:00:03.000000000Z not a record`);
     s.flush();
-    assert.deepEqual(s.rows().map((row) => `${row.pod}/${row.node} ${row.fieldsText}`), ['ztunnel-a/node-a n=first', 'ztunnel-b/node-b n=middle', 'ztunnel-a/node-a n=second']);
-    assert.deepEqual(s.rows().map((row) => row.cluster), ['cluster-1', 'cluster-1', 'cluster-1']);
+    assert.deepEqual(s.rows().map((row) => `${row.pod}/${row.node} ${row.fieldsText ?? row.message}`), [
+      'ztunnel-a/node-a n=second',
+      'ztunnel-b/node-b n=middle',
+      'ztunnel-a/node-a n=first',
+      'ztunnel-b/node-b not a record',
+    ]);
+    for (let i = 1; i < s.rows().length; i++) assert.ok(s.rows()[i - 1]!.timeKey <= s.rows()[i]!.timeKey);
+    assert.deepEqual(s.rows().map((row) => row.cluster), ['cluster-1', 'cluster-1', 'cluster-1', 'cluster-1']);
     assert.equal(batches.length, 1, 'rows are handed over in one batch');
     s.dispose();
   });

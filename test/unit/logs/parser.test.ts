@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { entryFields } from '../../../src/logs/fields';
 import { parseZtunnelLine } from '../../../src/logs/parser';
+import { earlyDeny, mtlsOutbound, versionBanner127 } from './ztunnelLines';
 
 const time = '2026-11-03T09:59:05.028709Z';
 const accessFields =
@@ -76,7 +77,8 @@ describe('plain format', () => {
   });
 
   it('unescapes quotes inside quoted values', () => {
-    const entry = parse(`${time}\terror\taccess\tconnection complete\terror="bad \\"header\\" value" bytes_sent=0`);
+    const entry = parse(`${time}\twarn\tproxy::inbound\trequest failed\terror="bad \\"header\\" value" bytes_sent=0`);
+    assert.equal(entry.format, 'plain');
     assert.equal(entry.fields['error'], 'bad "header" value');
     assert.equal(entry.fields['bytes_sent'], 0);
   });
@@ -90,10 +92,10 @@ describe('plain format', () => {
   });
 
   it('strips ANSI colour codes', () => {
-    const entry = parse(`\x1b[2m${time}\x1b[0m \x1b[32m info\x1b[0m \x1b[2maccess\x1b[0m connection complete src.workload=\x1b[1mcurl\x1b[0m`);
+    const entry = parse(`\x1b[2m${time}\x1b[0m \x1b[32m info\x1b[0m \x1b[2minpod::statemanager\x1b[0m pod received, starting proxy name=\x1b[1mcurl\x1b[0m namespace=finance`);
     assert.equal(entry.time, time);
     assert.equal(entry.level, 'info');
-    assert.equal(entry.fields['src.workload'], 'curl');
+    assert.equal(entry.fields['name'], 'curl');
     assert.ok(!JSON.stringify(entry).includes('\x1b'));
   });
 });
@@ -101,7 +103,8 @@ describe('plain format', () => {
 describe('JSON format', () => {
   it('reads ztunnel JSON, keeping numbers as numbers and flattening span objects', () => {
     const entry = parse(
-      JSON.stringify({ level: 'info', time, scope: 'ztunnel::access', message: 'connection complete', 'src.workload': 'curl', bytes_sent: 16, proxy: { wl: 'finance/curl' } }),
+      // Istio 1.22–1.28 with LOG_FORMAT=json: the same fields, numbers as numbers.
+      JSON.stringify({ level: 'info', time, scope: 'ztunnel::access', message: 'connection complete', 'src.addr': '10.244.1.12:60059', 'src.workload': 'curl', 'dst.addr': '10.244.2.7:8080', direction: 'outbound', bytes_sent: 16, bytes_recv: 20, duration: '1ms', proxy: { wl: 'finance/curl' } }),
     );
     assert.equal(entry.format, 'json');
     assert.equal(entry.time, time);
@@ -174,13 +177,55 @@ describe('prefixes', () => {
   });
 });
 
+describe('logs as users paste them: any prefix before the timestamp is the source', () => {
+  // mtlsOutbound is an Istio 1.23–1.28 access line; the prefixes are what each tool writes in front of it.
+  const cases: [string, string, { source: string; pod?: string; container?: string; podNamespace?: string }][] = [
+    ['kubectl logs --prefix', `[pod/ztunnel-8x2kf/istio-proxy] ${mtlsOutbound}`, { source: '[pod/ztunnel-8x2kf/istio-proxy]', pod: 'ztunnel-8x2kf', container: 'istio-proxy' }],
+    ['stern (pod container)', `ztunnel-8x2kf istio-proxy ${mtlsOutbound}`, { source: 'ztunnel-8x2kf istio-proxy', pod: 'ztunnel-8x2kf', container: 'istio-proxy' }],
+    ['stern --all-namespaces (namespace pod container)', `istio-system ztunnel-8x2kf istio-proxy ${mtlsOutbound}`, { source: 'istio-system ztunnel-8x2kf istio-proxy', podNamespace: 'istio-system', pod: 'ztunnel-8x2kf', container: 'istio-proxy' }],
+    ['a plain pod name (istio/ztunnel#1061, Istio 1.22)', `ztunnel-9tkd9 ${mtlsOutbound.replace(/\t/g, '    ')}`, { source: 'ztunnel-9tkd9', pod: 'ztunnel-9tkd9' }],
+    ['kubetail ([pod])', `[ztunnel-8x2kf] ${mtlsOutbound}`, { source: '[ztunnel-8x2kf]', pod: 'ztunnel-8x2kf' }],
+    ['a Loki / Grafana export', `2024-05-18 00:55:41.082 | ${mtlsOutbound} |`, { source: '2024-05-18 00:55:41.082' }],
+    ['Grafana with a pod column', `2024-05-18 00:55:41.082 | ztunnel-8x2kf | ${mtlsOutbound} |`, { source: '2024-05-18 00:55:41.082 | ztunnel-8x2kf', pod: 'ztunnel-8x2kf' }],
+  ];
+  for (const [tool, line, expected] of cases) {
+    it(`${tool}: the prefix is kept as the source, the rest parses as usual`, () => {
+      const entry = parse(line);
+      assert.equal(entry.source, expected.source);
+      assert.equal(entry.pod, expected.pod);
+      assert.equal(entry.container, expected.container);
+      assert.equal(entry.podNamespace, expected.podNamespace);
+      assert.equal(entry.level, 'info');
+      assert.equal(entry.time, time);
+      assert.equal(entry.message, 'connection complete');
+      assert.equal(entry.class, 'mtls');
+      assert.equal(entry.fields['duration'], '1ms', 'the closing `|` of an export is not part of the line');
+    });
+  }
+
+  it('the version banner behind a prefix is other, with its pod', () => {
+    const entry = parse(`istio-system ztunnel-8x2kf istio-proxy ${versionBanner127}`);
+    assert.equal(entry.class, 'other');
+    assert.equal(entry.pod, 'ztunnel-8x2kf');
+  });
+
+  it('text before a timestamp that is not followed by a record is not a prefix', () => {
+    const line = `certificate expires at ${time} and nothing else`;
+    const entry = parse(line);
+    assert.equal(entry.class, 'unparsed');
+    assert.equal(entry.pod, undefined);
+    assert.equal(entry.source, undefined);
+    assert.equal(entry.message, line);
+  });
+});
+
 describe('lines that are not log records', () => {
   it('keeps them raw, whole, as the message', () => {
     for (const line of ['inpod_enabled: true', '  at ztunnel::proxy::run (src/proxy.rs:120)', 'Found 3 pods, using pod/ztunnel-jrxln', '']) {
       const entry = parse(line);
       assert.equal(entry.format, 'raw');
       assert.equal(entry.message, line);
-      assert.equal(entry.class, 'other');
+      assert.equal(entry.class, 'unparsed');
     }
   });
 
@@ -192,7 +237,7 @@ describe('lines that are not log records', () => {
   });
 
   it('keeps HTML in a line as text', () => {
-    const line = `${time}\twarn\taccess\tconnection failed\terror="<img src=x onerror=alert(1)><script>alert(2)</script>"`;
+    const line = earlyDeny.replace(/error=".*"$/, 'error="<img src=x onerror=alert(1)><script>alert(2)</script>"');
     assert.equal(parse(line).fields['error'], '<img src=x onerror=alert(1)><script>alert(2)</script>');
   });
 });
@@ -213,7 +258,7 @@ describe('robustness', () => {
       }
       const entry = parseZtunnelLine(line);
       assert.equal(typeof entry.message, 'string');
-      assert.ok(['mtls', 'plaintext', 'tls-error', 'tls', 'other'].includes(entry.class));
+      assert.ok(['mtls', 'plaintext', 'tls-error', 'tls', 'other', 'unparsed'].includes(entry.class));
       assert.equal(typeof entryFields(entry), 'object');
     }
   });

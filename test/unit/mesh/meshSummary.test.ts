@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contextDescription, isIstioInstalled, meshSummary, versionFromImage } from '../../../src/mesh/meshSummary';
+import { contextDescription, contextDetail, isIstioInstalled, meshSummary, versionFromImage } from '../../../src/mesh/meshSummary';
 import { daemonSet, istiod } from './fixtures';
 
 describe('mesh summary of a context', () => {
@@ -22,7 +22,9 @@ describe('mesh summary of a context', () => {
     assert.deepEqual(summary.cni, { ready: 3, desired: 3 });
     assert.equal(summary.trustDomain, 'corp.example');
     assert.equal(summary.trustDomainConfigured, true);
-    assert.equal(contextDescription(summary, 2), 'istio 1.28.3 · ztunnel 2/3 · 2 ambient');
+    // Not ready on every node: the problem takes the version's place in the short line.
+    assert.equal(contextDescription(summary, 2), 'ztunnel 2/3 · 2 ambient');
+    assert.equal(contextDetail(summary, 2), 'istio 1.28.3 · ztunnel 2/3 · 2 ambient namespaces');
   });
 
   it('falls back to cluster.local when the ConfigMap does not set a trust domain', () => {
@@ -39,6 +41,12 @@ describe('mesh summary of a context', () => {
 
   it('names a sidecar-only install', () => {
     const summary = meshSummary({ deployments: [istiod('istio/pilot:1.27.0')], daemonSets: [] });
-    assert.equal(contextDescription(summary, undefined), 'istio 1.27.0 · no ztunnel');
+    assert.equal(contextDescription(summary, undefined), '1.27.0 · no ztunnel');
+  });
+
+  it('keeps the healthy line short enough for the default sidebar width (issue 11: summaries were cut)', () => {
+    const summary = meshSummary({ deployments: [istiod('docker.io/istio/pilot:1.28.3', 1, 1)], daemonSets: [daemonSet('ztunnel', 3, 3), daemonSet('istio-cni-node', 3, 3)] });
+    assert.equal(contextDescription(summary, 2), '1.28.3 · 2 ambient');
+    assert.equal(contextDetail(summary, 2), 'istio 1.28.3 · ztunnel 3/3 · 2 ambient namespaces');
   });
 });

@@ -99,7 +99,7 @@ describe('finding the access-log entry of the connection', () => {
   });
 
   it('matches by source IP and destination pod IP when the entry names no workload or Service', () => {
-    const bare = parseZtunnelLine('2026-11-22T03:10:02.000000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 dst.addr=10.244.2.21:8080 direction="inbound"');
+    const bare = parseZtunnelLine('2026-11-22T03:10:02.000000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 dst.addr=10.244.2.21:8080 direction="inbound" bytes_sent=0 bytes_recv=0 duration="1ms"');
     assert.equal(matchingEntries([bare], { ...query, destinationIps: ['10.96.12.34', '10.244.2.21'] }).length, 1);
     assert.equal(matchingEntries([bare], query).length, 0);
   });
@@ -122,7 +122,7 @@ describe('connectionVerdict', () => {
 
   it('reports a failed handshake as such', () => {
     const failed = parseZtunnelLine(
-      '2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="outbound" error="TLS handshake failed: invalid peer certificate: UnknownIssuer"',
+      '2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="outbound" bytes_sent=0 bytes_recv=0 duration="3ms" error="TLS handshake failed: invalid peer certificate: UnknownIssuer"',
     );
     const verdict = connectionVerdict([failed], 5);
     assert.equal(verdict.kind, 'tls-error');

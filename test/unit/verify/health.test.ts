@@ -6,11 +6,14 @@ import {
   cniCheck,
   conflictCheck,
   consistencyCheck,
+  describeXds,
   evaluateHealth,
+  fixAt,
   istiodCheck,
   lastXdsSignal,
   worstOf,
   xdsCheck,
+  xdsStatus,
   ztunnelCheck,
   type HealthInput,
 } from '../../../src/mesh/health';
@@ -127,9 +130,13 @@ describe('health checks of one context', () => {
     assert.equal(xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries }] })).status, 'pass');
   });
 
-  it('warns when a ztunnel log says nothing about XDS, or could not be read', () => {
-    assert.equal(xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries: parse([accessLine]) }] })).status, 'warn');
-    assert.equal(xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries: [], error: 'forbidden' }] })).status, 'warn');
+  it('says "not checked" (no verdict) when no ztunnel log says anything about XDS, and warns when only some are silent', () => {
+    assert.equal(xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries: parse([accessLine]) }] })).status, 'unchecked');
+    const forbidden = xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries: [], error: 'forbidden' }] }));
+    assert.equal(forbidden.status, 'unchecked');
+    assert.match(forbidden.summary, /^Not checked: .*forbidden/);
+    const some = xdsCheck(input({ xds: [{ pod: 'ztunnel-aaaaa', entries: parse([accessLine]) }, { pod: 'ztunnel-bbbbb', entries: parse([streamEstablished, receivedResponse]) }] }));
+    assert.equal(some.status, 'warn');
   });
 
   it('fails capture for ambient pods that istio-cni never captured, offering Restart Workloads for that namespace', () => {
@@ -171,15 +178,15 @@ describe('health checks of one context', () => {
     assert.equal(leftovers.status, 'warn');
   });
 
-  it('warns (does not pass or fail) a check whose data could not be read', () => {
+  it('says "not checked: <reason>" (not warn, not pass) for a check whose data could not be read', () => {
     const result = captureCheck(input({ namespaces: undefined, errors: { namespaces: 'cluster-1: user "viewer" is not allowed to list pods (403 Forbidden)' } }));
-    assert.equal(result.status, 'warn');
-    assert.match(result.summary, /Could not check: .*403/);
+    assert.equal(result.status, 'unchecked');
+    assert.match(result.summary, /^Not checked: .*403 Forbidden\)\.$/);
   });
 });
 
 describe('multi-cluster consistency of the expected namespaces', () => {
-  it('fails a context where an expected namespace exists but is not ambient, offering Enroll there', () => {
+  it('fails every report when a namespace is not enrolled on one context, offering Enroll only where it acts', () => {
     const checks = consistencyCheck(
       [
         { context: 'cluster-1', namespaces: [ns('finance', AMBIENT), ns('accounts', AMBIENT)] },
@@ -187,24 +194,162 @@ describe('multi-cluster consistency of the expected namespaces', () => {
       ],
       ['finance', 'accounts'],
     );
-    assert.equal(checks.get('cluster-1')?.status, 'pass');
-    const second = checks.get('cluster-2');
-    assert.equal(second?.status, 'fail');
-    assert.ok(second?.evidence.includes('accounts: not enrolled (ambient on cluster-1)'));
-    assert.deepEqual(second?.fixes.map((f) => [f.command, f.args]), [['ambient.namespace.enroll', [{ context: 'cluster-2', namespace: 'accounts' }]]]);
-    assert.doesNotMatch(checks.get('cluster-1')?.summary ?? '', /all 2/);
+    for (const context of ['cluster-1', 'cluster-2']) {
+      assert.equal(checks.get(context)?.status, 'fail', context);
+      assert.match(checks.get(context)?.summary ?? '', /accounts is not enrolled on cluster-2/);
+      assert.ok(checks.get(context)?.evidence.includes('accounts: ambient on cluster-1; not enrolled on cluster-2'));
+    }
+    assert.deepEqual(checks.get('cluster-1')?.fixes, []);
+    assert.deepEqual(checks.get('cluster-2')?.fixes.map((f) => [f.command, f.args]), [['ambient.namespace.enroll', [{ context: 'cluster-2', namespace: 'accounts' }]]]);
   });
 
-  it('passes when every expected namespace is ambient on every context, and says so', () => {
+  it('fails every report, the complete one too, when a namespace ambient on one context is missing on another (issue 11)', () => {
+    const seeds = ['finance', 'accounts', 'prometheus'];
+    const checks = consistencyCheck(
+      [
+        { context: 'cluster-1', namespaces: seeds.map((n) => ns(n, AMBIENT)) },
+        { context: 'cluster-2', namespaces: [ns('finance', AMBIENT), ns('accounts', AMBIENT)] },
+      ],
+      seeds,
+    );
+    assert.equal(checks.get('cluster-1')?.status, 'fail');
+    assert.equal(checks.get('cluster-2')?.status, 'fail');
+    assert.equal(checks.get('cluster-1')?.summary, 'The selected contexts differ: prometheus is missing on cluster-2.');
+    assert.equal(checks.get('cluster-1')?.summary, checks.get('cluster-2')?.summary);
+  });
+
+  it('passes when every expected namespace is ambient on every context, and says so in every report', () => {
     const both = [ns('finance', AMBIENT), ns('accounts', AMBIENT)];
     const checks = consistencyCheck([{ context: 'c1', namespaces: both }, { context: 'c2', namespaces: both }], ['finance', 'accounts', 'prometheus']);
+    assert.equal(checks.get('c1')?.status, 'pass');
     assert.equal(checks.get('c2')?.status, 'pass');
-    assert.match(checks.get('c2')?.summary ?? '', /finance, accounts enrolled here and on all 2 selected contexts/);
+    assert.equal(checks.get('c2')?.summary, 'finance, accounts are enrolled on all 2 selected contexts.');
+    assert.ok(checks.get('c2')?.evidence.includes('prometheus: does not exist on any selected context'));
   });
 
-  it('only warns when a namespace ambient elsewhere is missing here (nothing to enroll)', () => {
-    const checks = consistencyCheck([{ context: 'c1', namespaces: [ns('finance', AMBIENT)] }, { context: 'c2', namespaces: [] }], ['finance']);
-    assert.equal(checks.get('c2')?.status, 'warn');
+  it('gives the same verdict whatever the order of the contexts', () => {
+    const a = { context: 'a', namespaces: [ns('finance', AMBIENT)] };
+    const b = { context: 'b', namespaces: [ns('finance')] };
+    const c = { context: 'c', namespaces: [] };
+    const one = consistencyCheck([a, b, c], ['finance']);
+    const other = consistencyCheck([c, b, a], ['finance']);
+    for (const context of ['a', 'b', 'c']) {
+      assert.equal(one.get(context)?.status, 'fail');
+      assert.equal(one.get(context)?.summary, other.get(context)?.summary);
+    }
+  });
+
+  it('names a context whose namespaces could not be read as not checked, in its own report and in the others', () => {
+    const checks = consistencyCheck(
+      [
+        { context: 'cluster-1', namespaces: [ns('finance', AMBIENT)] },
+        { context: 'cluster-3', unreadable: 'Cannot reach the API server of cluster-3.' },
+      ],
+      ['finance'],
+    );
+    assert.equal(checks.get('cluster-3')?.status, 'unchecked');
+    assert.equal(checks.get('cluster-3')?.summary, 'Not checked: Cannot reach the API server of cluster-3.');
+    assert.equal(checks.get('cluster-1')?.status, 'unchecked');
+    assert.ok(checks.get('cluster-1')?.evidence.includes('cluster-3: not checked: Cannot reach the API server of cluster-3'));
+  });
+});
+
+describe('an unreachable cluster', () => {
+  it('is one sentence, "not checked", with no checks under it, and leaves the other report its own verdicts', () => {
+    const reports = evaluateHealth([input(), { context: 'cluster-3', unreachable: 'Cannot reach the API server of cluster-3.' }], ['finance']);
+    const unreachable = reports[1];
+    assert.equal(unreachable.worst, 'unchecked');
+    assert.equal(unreachable.error, 'Not checked: Cannot reach the API server of cluster-3.');
+    assert.deepEqual(unreachable.checks, []);
+    assert.deepEqual(reports[0].checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status]), [['consistency', 'unchecked']]);
+    assert.equal(reports[0].worst, 'unchecked');
+  });
+});
+
+describe('fixes addressed by their place in the report', () => {
+  const reports = evaluateHealth(
+    [
+      input({ namespaces: [{ facts: ns('finance', AMBIENT), pods: [pod('finance', 'curl-1')] }] }),
+      input({ context: 'cluster-2', namespaces: [{ facts: ns('finance'), pods: [] }] }),
+    ],
+    ['finance'],
+  );
+  it('finds the fix at report/check/fix and nothing else', () => {
+    const capture = reports[0].checks.findIndex((c) => c.id === 'capture');
+    assert.deepEqual(fixAt(reports, { report: 0, check: capture, fix: 0 }), {
+      title: 'Restart Workloads in finance',
+      command: 'ambient.namespace.restartWorkloads',
+      args: [{ context: 'cluster-1', namespace: 'finance' }],
+    });
+    const consistency = reports[1].checks.findIndex((c) => c.id === 'consistency');
+    assert.equal(fixAt(reports, { report: 1, check: consistency, fix: 0 })?.title, 'Enroll finance');
+  });
+  it('refuses addresses that are not in the report (out of range, negative, fractional, strings, objects)', () => {
+    for (const address of [
+      { report: 2, check: 0, fix: 0 },
+      { report: -1, check: 0, fix: 0 },
+      { report: 0, check: 0.5, fix: 0 },
+      { report: '0', check: 4, fix: 0 },
+      { report: 0, check: 0, fix: 0 },
+      { report: 0, check: { toString: () => '4' }, fix: 0 },
+    ]) {
+      assert.equal(fixAt(reports, address), undefined, JSON.stringify(address));
+    }
+  });
+});
+
+describe('XDS status per ztunnel, from its log (istio/ztunnel 1.28.3 src/xds/client.rs)', () => {
+  // Lines as ztunnel 1.28.3 writes them (tracing plain format; the span is `xds{id=N}`, one per connection).
+  const lines = [
+    '2026-11-22T03:00:00.100000Z\tinfo\txds::client:xds{id=1}\tStream established',
+    '2026-11-22T03:00:00.200000Z\tinfo\txds::client:xds{id=1}\treceived response\ttype_url="type.googleapis.com/istio.workload.Address" size=12 removes=0',
+    '2026-11-22T03:00:00.210000Z\tinfo\txds::client:xds{id=1}\treceived response\ttype_url="type.googleapis.com/istio.security.Authorization" size=0 removes=0',
+    '2026-11-22T03:04:59.000000Z\twarn\txds::client:xds{id=1}\tXDS client complete',
+    '2026-11-22T03:05:00.000000Z\twarn\txds::client:xds{id=2}\tXDS client connection error: gRPC connection error connecting to https://istiod.istio-system.svc:15012: status: Unavailable, message: "tcp connect error: Connection refused (os error 111)", retrying in 20ms',
+    '2026-11-22T03:05:01.000000Z\tinfo\txds::client:xds{id=3}\tStream established',
+    '2026-11-22T03:05:01.300000Z\tinfo\txds::client:xds{id=3}\treceived response\ttype_url="type.googleapis.com/istio.workload.Address" size=14 removes=1',
+  ];
+  it('tells connected since, the stream, the last response of each type, and the errors', () => {
+    const status = xdsStatus({ pod: 'ztunnel-aaaaa', node: 'worker-1', entries: parse(lines) });
+    assert.equal(status.state, 'connected');
+    assert.equal(status.connectedSince, '2026-11-22T03:05:01.000000Z');
+    assert.equal(status.stream, 3);
+    assert.deepEqual(status.responses.map((r) => [r.type, r.time, r.size, r.removes]), [
+      ['Address', '2026-11-22T03:05:01.300000Z', 14, 1],
+      ['Authorization', '2026-11-22T03:00:00.210000Z', 0, 0],
+    ]);
+    assert.equal(status.errors, 1);
+    assert.match(status.lastError?.text ?? '', /^warn XDS client connection error: .*Connection refused/);
+    assert.equal(
+      describeXds({ ...status, admin: { xdsAddress: 'https://istiod.istio-system.svc:15012', workloads: 9, services: 4 } }),
+      'ztunnel-aaaaa (worker-1): connected since 2026-11-22 03:05:01 UTC (stream 3) · last Address 2026-11-22 03:05:01 UTC (14), Authorization 2026-11-22 03:00:00 UTC (0) · ' +
+        // The last error, clipped to 160 characters: the full line is in the log.
+        '1 error(s), last 2026-11-22 03:05:00 UTC: warn XDS client connection error: gRPC connection error connecting to https://istiod.istio-system.svc:15012: status: Unavailable, message: "tcp connect error: … · ' +
+        'admin :15000: 9 workloads, 4 services from https://istiod.istio-system.svc:15012',
+    );
+  });
+  it('is not connected after a connection error or an ended stream with no new stream, and the check fails', () => {
+    assert.equal(xdsStatus({ pod: 'z', entries: parse(lines.slice(0, 5)) }).state, 'disconnected');
+    assert.equal(xdsStatus({ pod: 'z', entries: parse(lines.slice(0, 4)) }).state, 'disconnected');
+    assert.equal(xdsCheck(input({ xds: [{ pod: 'z', entries: parse(lines.slice(0, 5)) }] })).status, 'fail');
+  });
+  it('counts a response ztunnel rejected (NACK) and warns', () => {
+    const nack = '2026-11-22T03:06:00.000000Z\terror\txds::client:xds{id=3}\tsending response\ttype_url="type.googleapis.com/istio.workload.Address" nonce="b7e1" type=Nack error="workload foo: invalid address"';
+    const status = xdsStatus({ pod: 'z', entries: parse([...lines, nack]) });
+    assert.equal(status.nacks, 1);
+    assert.equal(status.errors, 2);
+    assert.equal(xdsCheck(input({ xds: [{ pod: 'z', entries: parse([...lines, nack]) }] })).status, 'warn');
+  });
+  it('takes a response as proof of a stream opened before the log read', () => {
+    const status = xdsStatus({ pod: 'z', entries: parse(lines.slice(6)) });
+    assert.equal(status.state, 'connected');
+    assert.equal(status.connectedSince, undefined);
+    assert.match(describeXds(status), /connected \(since before the log read\) \(stream 3\)/);
+  });
+  it('puts each ztunnel\'s XDS status in the report', () => {
+    const [report] = evaluateHealth([input({ xds: [{ pod: 'ztunnel-aaaaa', entries: parse(lines) }] })], ['finance']);
+    assert.equal(report.xds?.[0].state, 'connected');
+    assert.match(report.checks.find((c) => c.id === 'xds')?.evidence[0] ?? '', /^ztunnel-aaaaa: connected since 2026-11-22 03:05:01 UTC/);
   });
 });
 
@@ -213,5 +358,23 @@ describe('worstOf', () => {
     assert.equal(worstOf(['pass', 'warn', 'pass']), 'warn');
     assert.equal(worstOf(['warn', 'fail', 'pass']), 'fail');
     assert.equal(worstOf([]), 'pass');
+    assert.equal(worstOf(['pass', 'unchecked']), 'unchecked');
+    assert.equal(worstOf(['unchecked', 'warn']), 'warn');
+  });
+});
+
+describe('multi-cluster consistency beyond the expected namespaces', () => {
+  it('holds any namespace that is ambient on one selected context to every other one', () => {
+    const checks = consistencyCheck(
+      [
+        { context: 'east', namespaces: [ns('shop', AMBIENT), ns('default')] },
+        { context: 'west', namespaces: [ns('shop'), ns('default')] },
+      ],
+      [],
+    );
+    assert.equal(checks.get('east')?.status, 'fail');
+    assert.equal(checks.get('east')?.summary, 'The selected contexts differ: shop is not enrolled on west.');
+    assert.deepEqual(checks.get('west')?.fixes.map((f) => f.title), ['Enroll shop']);
+    assert.ok(!checks.get('east')?.evidence.some((e) => e.startsWith('default')));
   });
 });

@@ -13,24 +13,27 @@ import {
 } from '../../../src/mesh/ztunnelConfig';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
-const now = new Date('2026-11-22T04:00:00Z');
+const now = new Date('2026-12-03T12:00:00Z');
 
 function pod(namespace: string, name: string, extra: Partial<PodFacts> = {}): PodFacts {
   return { name, namespace, labels: {}, hasSidecar: false, hostNetwork: false, serviceAccount: 'default', ready: true, phase: 'Running', ...extra };
 }
 
-describe('parseConfigDump: workloads as `istioctl ztunnel-config workload` shows them', () => {
-  const dump = parseConfigDump(fixture('configDump-list.json'), { now, ztunnelPod: 'ztunnel-abcde' });
+// Fixtures: configDump-1.28.json is the layout ztunnel 1.28 emits (lists, roots in rootCerts); configDump-1.20.json
+// the 1.19–1.21 stores (by_addr / by_uid / by_vip, snake_case certificates). See ztunnelDump.test.ts for every layout.
+describe('parseConfigDump: what the identities view shows from a ztunnel 1.28 dump', () => {
+  const dump = parseConfigDump(fixture('configDump-1.28.json'), { now, ztunnelPod: 'ztunnel-abcde' });
 
-  it('gives one row per workload with namespace, pod, address, node, waypoint and protocol, sorted like istioctl', () => {
+  it('gives one row per workload with istioctl\'s cells: comma-joined dual-stack addresses, hostname fallback, None/NA waypoints', () => {
     assert.deepEqual(
       dump.workloads.map((w) => [w.namespace, w.pod, w.address, w.node, w.waypoint, w.protocol]),
       [
-        ['accounts', 'accounts-7d4b9c6f8-m3vw9', '10.244.1.22', 'cluster-1-worker', 'waypoint', 'TCP'],
-        ['accounts', 'accounts-7d4b9c6f8-q8zrt', '10.244.2.21', 'cluster-1-worker2', 'waypoint', 'HBONE'],
-        ['finance', 'curl-6c9f7d8b5-x2k4p', '10.244.1.11', 'cluster-1-worker', 'None', 'HBONE'],
-        ['istio-system', 'istiod-5b8c6d7f9-abcde', '10.244.0.5', 'cluster-1-control-plane', 'None', 'TCP'],
-        ['prometheus', 'prometheus-0', '10.244.2.30', 'cluster-1-worker2', 'None', 'TCP'],
+        ['accounts', 'accounts-6b7f9c8d4-p4k7z', '10.244.1.20,fd00:10:244:1::14', 'ambient-worker', 'waypoint', 'HBONE'],
+        ['finance', 'curl-7d9b8c6f5-x2x8q', '10.244.1.12', 'ambient-worker', 'waypoint', 'HBONE'],
+        ['finance', 'waypoint-5d8c6d7f9b-9hj2k', '10.244.2.31', 'ambient-worker2', 'None', 'TCP'],
+        ['istio-system', 'ztunnel-abcde', '10.244.1.2', 'ambient-worker', 'None', 'TCP'],
+        ['legacy', 'vm-1', 'vm-1.legacy.example.com', '', 'None', 'TCP'],
+        ['reports', 'reports-6c8f7b9d4-kq2lm', '10.244.2.40', 'ambient-worker2', 'NA', 'HBONE'],
       ],
     );
   });
@@ -41,76 +44,49 @@ describe('parseConfigDump: workloads as `istioctl ztunnel-config workload` shows
   });
 
   it('lists the pods this ztunnel proxies in-pod (workloadState)', () => {
-    assert.deepEqual(dump.proxiedPods, ['finance/curl-6c9f7d8b5-x2k4p']);
+    assert.deepEqual([...dump.proxiedPods].sort(), ['accounts/accounts-6b7f9c8d4-p4k7z', 'ambient-probe/ztunnel-probe-0', 'finance/curl-7d9b8c6f5-x2x8q']);
   });
 
-  it('reads the older map-shaped dump (workloadIp, services keyed by network/ip) the same way', () => {
-    const legacy = parseConfigDump(fixture('configDump-map.json'), { now });
-    assert.deepEqual(
-      legacy.workloads.map((w) => [w.namespace, w.pod, w.address, w.waypoint, w.protocol, w.identity]),
-      [
-        ['accounts', 'accounts-7d4b9c6f8-q8zrt', '10.244.2.21', 'waypoint', 'HBONE', 'spiffe://cluster.local/ns/accounts/sa/accounts'],
-        ['finance', 'curl-6c9f7d8b5-x2k4p', '10.244.1.11', 'None', 'HBONE', 'spiffe://cluster.local/ns/finance/sa/curl'],
-      ],
-    );
+  it('reads a 1.20 dump (by_uid stores) into the same workload rows', () => {
+    const old = parseConfigDump(fixture('configDump-1.20.json'), { now });
+    assert.equal(old.layout, 'stores-1.19');
+    assert.deepEqual(old.workloads.map((w) => w.pod), dump.workloads.map((w) => w.pod));
   });
 
-  it('says NA for a waypoint address no Service has, and the host name when the destination is a hostname', () => {
-    const parsed = parseConfigDump({
-      workloads: [
-        { name: 'a', namespace: 'x', workloadIps: ['1.1.1.1'], protocol: 'HBONE', waypoint: { destination: '/10.9.9.9' } },
-        { name: 'b', namespace: 'x', workloadIps: ['1.1.1.2'], protocol: 'HBONE', waypoint: { destination: 'x/wp.x.svc.cluster.local' } },
-      ],
-      services: [],
-    });
-    assert.deepEqual(parsed.workloads.map((w) => w.waypoint), ['NA', 'wp']);
-  });
-
-  it('rejects text that is not JSON (the caller says the dump was unreadable)', () => {
-    assert.throws(() => parseConfigDump('<html>not found</html>'));
+  it('rejects text that is not JSON with one sentence saying what it found', () => {
+    assert.throws(() => parseConfigDump('<html>not found</html>'), /not JSON \(it starts with "<html>not found/);
   });
 });
 
 describe('parseConfigDump: certificates as `istioctl ztunnel-config certificate` shows them', () => {
-  const dump = parseConfigDump(fixture('configDump-list.json'), { now, ztunnelPod: 'ztunnel-abcde' });
+  const dump = parseConfigDump(fixture('configDump-1.28.json'), { now, ztunnelPod: 'ztunnel-abcde' });
   const rows = dump.certificates;
 
-  it('gives one row per certificate of the chain, CA first then Cert Chain, with hex serials', () => {
+  it('gives Leaf, Intermediate and the rootCerts Root, with hex serials, per ztunnel pod', () => {
     const accounts = rows.filter((r) => r.identity.endsWith('/sa/accounts'));
     assert.deepEqual(
       accounts.map((r) => [r.type, r.state, r.valid, r.serialNumber, r.notAfter, r.notBefore]),
       [
-        ['CA', 'Available', true, 'e5dfb59150b2ba7f108d93dcec5aa613', '2026-11-23T00:00:00Z', '2026-11-22T00:00:00Z'],
-        ['Cert Chain', 'Available', true, '8a516645c40ce76c2c0d27ab4e2461c1', '2036-01-01T00:00:00Z', '2026-01-01T00:00:00Z'],
+        ['Leaf', 'Available', true, 'e2a3a37126ce58f294ef0a5679ebe211', '2026-12-04T07:30:00Z', '2026-12-03T07:30:00Z'],
+        ['Intermediate', 'Available', true, '55aa54d38e5267eea', '2031-01-01T00:00:00Z', '2026-01-01T00:00:00Z'],
+        ['Root', 'Available', true, 'e38431ccd52d915f9fed84d397dc7c51', '2035-05-30T00:00:00Z', '2025-06-01T00:00:00Z'],
       ],
     );
     assert.ok(accounts.every((r) => r.ztunnelPod === 'ztunnel-abcde'));
   });
 
-  it('shortens `Unavailable: <why>` to Unavailable and keeps the reason', () => {
-    const prometheus = rows.find((r) => r.identity.endsWith('/sa/prometheus'));
-    assert.equal(prometheus?.state, 'Unavailable');
-    assert.match(prometheus?.stateDetail ?? '', /Connection refused/);
-    assert.equal(prometheus?.valid, false);
-    assert.equal(prometheus?.type, '-');
+  it('shortens `Unavailable: <why>` to Unavailable, keeps the reason, and types a missing certificate NA', () => {
+    const legacy = rows.find((r) => r.identity.endsWith('/ns/legacy/sa/default'));
+    assert.equal(legacy?.state, 'Unavailable');
+    assert.match(legacy?.stateDetail ?? '', /signing gRPC error/);
+    assert.equal(legacy?.valid, false);
+    assert.equal(legacy?.type, 'NA');
   });
 
   it('marks an expired certificate as not valid', () => {
-    const curl = rows.find((r) => r.identity.endsWith('/sa/curl') && r.type === 'CA');
-    assert.equal(curl?.valid, true);
-    const later = parseConfigDump(fixture('configDump-list.json'), { now: new Date('2026-11-22T07:00:00Z') });
-    assert.equal(later.certificates.find((r) => r.identity.endsWith('/sa/curl') && r.type === 'CA')?.valid, false);
-  });
-
-  it('reads the early snake_case certificate fields', () => {
-    const legacy = parseConfigDump(fixture('configDump-map.json'), { now });
-    assert.deepEqual(
-      legacy.certificates.map((r) => [r.type, r.serialNumber, r.notAfter]),
-      [
-        ['CA', 'ff', '2026-11-23T00:00:00Z'],
-        ['Cert Chain', '1000', '2036-01-01T00:00:00Z'],
-      ],
-    );
+    const leaf = (d: typeof dump) => d.certificates.find((r) => r.identity.endsWith('/sa/curl') && r.type === 'Leaf');
+    assert.equal(leaf(dump)?.valid, true);
+    assert.equal(leaf(parseConfigDump(fixture('configDump-1.28.json'), { now: new Date('2026-12-04T09:00:00Z') }))?.valid, false);
   });
 
   it('converts decimal serials exactly, beyond 2^53', () => {
@@ -124,6 +100,9 @@ describe('mergeWorkloads', () => {
       workloads: [{ namespace: 'a', pod: 'p', address: '1', node: 'n2', waypoint: 'None', protocol, serviceAccount: 'sa', identity: 'i', uid: 'u' }],
       certificates: [],
       proxiedPods: [],
+      layout: 'lists-1.26' as const,
+      tables: { workloads: [], services: [], policies: [], certificates: [], connections: [] },
+      absent: {},
     });
     const merged = mergeWorkloads([
       { ztunnelPod: 'z1', node: 'n1', dump: row('HBONE') },
@@ -136,17 +115,17 @@ describe('mergeWorkloads', () => {
 });
 
 describe('findDisagreements', () => {
-  const dump = parseConfigDump(fixture('configDump-list.json'), { now });
+  const dump = parseConfigDump(fixture('configDump-1.28.json'), { now });
   const captured = { redirection: 'enabled' };
 
   it('flags a pod annotated as captured that ztunnel lists as TCP (stale capture, istio/istio #61182)', () => {
     const found = findDisagreements({
-      pods: [{ pod: pod('accounts', 'accounts-7d4b9c6f8-m3vw9', captured), namespaceAmbient: true }],
+      pods: [{ pod: pod('finance', 'waypoint-5d8c6d7f9b-9hj2k', captured), namespaceAmbient: true }],
       workloads: dump.workloads,
       certificates: [],
       now,
     });
-    assert.deepEqual(found.map((d) => [d.kind, d.pod]), [['stale-capture', 'accounts-7d4b9c6f8-m3vw9']]);
+    assert.deepEqual(found.map((d) => [d.kind, d.pod]), [['stale-capture', 'waypoint-5d8c6d7f9b-9hj2k']]);
     assert.match(found[0].message, /TCP.*restart/);
   });
 
@@ -158,8 +137,8 @@ describe('findDisagreements', () => {
   it('says nothing about captured pods listed as HBONE, or pods that are not captured and listed as TCP', () => {
     const found = findDisagreements({
       pods: [
-        { pod: pod('finance', 'curl-6c9f7d8b5-x2k4p', captured), namespaceAmbient: true },
-        { pod: pod('prometheus', 'prometheus-0'), namespaceAmbient: false },
+        { pod: pod('finance', 'curl-7d9b8c6f5-x2x8q', captured), namespaceAmbient: true },
+        { pod: pod('istio-system', 'ztunnel-abcde'), namespaceAmbient: false },
       ],
       workloads: dump.workloads,
       certificates: [],
@@ -170,7 +149,7 @@ describe('findDisagreements', () => {
 
   it('warns about a leaf certificate with less than a quarter of its lifetime left, and fails an expired one', () => {
     const cert = (notBefore: string, notAfter: string): CertificateRow => ({
-      identity: 'spiffe://cluster.local/ns/a/sa/b', type: 'CA', state: 'Available', valid: true, serialNumber: '1', notBefore, notAfter,
+      identity: 'spiffe://cluster.local/ns/a/sa/b', type: 'Leaf', state: 'Available', valid: true, serialNumber: '1', notBefore, notAfter,
     });
     const at = (iso: string) => findDisagreements({ pods: [], workloads: [], certificates: [cert('2026-11-22T00:00:00Z', '2026-11-23T00:00:00Z')], now: new Date(iso) });
     assert.deepEqual(at('2026-11-22T12:00:00Z'), []);
@@ -181,11 +160,11 @@ describe('findDisagreements', () => {
   });
 
   it('reports a dump leaf close to expiry and an identity without certificate, not the long-lived chain certificates', () => {
-    // curl's leaf (24 h) has 2 h left at 04:00; accounts' has 20 h; their roots run to 2036.
-    const found = findDisagreements({ pods: [], workloads: [], certificates: dump.certificates, now });
+    // At 01:45 accounts' 24 h leaf has 5 h 45 m left (under a quarter), curl's 6 h 15 m; the intermediate and root run for years.
+    const found = findDisagreements({ pods: [], workloads: [], certificates: dump.certificates, now: new Date('2026-12-04T01:45:00Z') });
     assert.deepEqual(found.map((d) => [d.kind, d.identity]), [
-      ['cert-expiring', 'spiffe://cluster.local/ns/finance/sa/curl'],
-      ['cert-unavailable', 'spiffe://cluster.local/ns/prometheus/sa/prometheus'],
+      ['cert-expiring', 'spiffe://cluster.local/ns/accounts/sa/accounts'],
+      ['cert-unavailable', 'spiffe://cluster.local/ns/legacy/sa/default'],
     ]);
   });
 });
