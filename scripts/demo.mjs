@@ -10,7 +10,7 @@
 // cluster.log, code-server/code-server.log, a workspace folder. Rebuild with `npm run build` and reload the
 // browser window to pick up changes.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from './codeServer.mjs';
 import { envWithProjectNode, projectNodeBin, projectRoot } from './projectNode.mjs';
@@ -62,7 +62,10 @@ async function main() {
     const dataDir = join(demoDir, 'code-server');
     rmSync(dataDir, { recursive: true, force: true });
     const workspace = join(demoDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    // The demo's clusters are the labs: their namespaces are expected enrolled on both (a workspace setting the
+    // user can see and change, as they would for their own clusters).
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'ambient.health.expectedNamespaces': ['finance', 'accounts', 'prometheus'] }, null, 2)}\n`);
     console.log('Starting code-server...');
     const server = await startCodeServer({
       dataDir,

@@ -34,6 +34,8 @@ export interface AmbientSettings {
   /** Ask before every write (enroll, remove, restart), naming its targets. */
   confirmWrites: boolean;
   'enroll.checkFirst': boolean;
+  /** Namespaces Check Ambient Health expects enrolled on every selected context, besides those ambient on any. */
+  'health.expectedNamespaces': string[];
   /** Lines of history from each ztunnel pod when a log view opens. */
   'logs.tailLines': number;
   /** Newest entries a log view keeps. */
@@ -57,6 +59,7 @@ export const SETTING_DEFAULTS: AmbientSettings = {
   'restart.confirm': DEFAULT_COMMAND_SETTINGS.confirmRestart,
   confirmWrites: DEFAULT_COMMAND_SETTINGS.confirmWrites,
   'enroll.checkFirst': DEFAULT_COMMAND_SETTINGS.checkBeforeEnroll,
+  'health.expectedNamespaces': [],
   'logs.tailLines': DEFAULT_LOG_SETTINGS.tailLines,
   'logs.maxEntries': DEFAULT_LOG_SETTINGS.maxEntries,
   'logs.ztunnelNamespace': DEFAULT_LOG_SETTINGS.namespace,

@@ -107,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   const verifyLog = logger('verify');
   context.subscriptions.push(
     health,
-    ...registerVerifyCommands({ kube, host: createVscodeHost(), log: verifyLog, extensionUri: context.extensionUri, health }),
+    ...registerVerifyCommands({ kube, host: createVscodeHost(), log: verifyLog, extensionUri: context.extensionUri, health, expectedNamespaces: () => setting('health.expectedNamespaces') }),
   );
 
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.

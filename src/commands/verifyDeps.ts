@@ -46,6 +46,8 @@ export interface VerifyDeps {
   readonly views: VerifyViews;
   /** Where the latest health of each context is kept for the tree's Mesh node. */
   readonly health?: HealthResults;
+  /** Namespaces the health check expects enrolled on every context (read fresh; default none). */
+  readonly expectedNamespaces?: () => readonly string[];
   /** How long to look for the access-log entry of a tested connection (default 5 s). */
   readonly accessLogWaitMs?: number;
   /** How often the ztunnel logs are re-read while waiting (default 500 ms). */

@@ -139,7 +139,7 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
 
 export async function checkHealth(deps: VerifyDeps, contexts: readonly string[]): Promise<HealthReport[]> {
   const inputs = await Promise.all(contexts.map((context) => gatherHealthInput(deps, context)));
-  const reports = evaluateHealth(inputs);
+  const reports = evaluateHealth(inputs, deps.expectedNamespaces?.() ?? []);
   for (const report of reports) {
     deps.health?.set(report);
     deps.log.info(`health: ${report.context}: ${report.worst} (${report.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);

@@ -25,6 +25,8 @@ export interface RegisterVerifyDeps {
   readonly extensionUri: vscode.Uri;
   /** Shared with the tree: the Mesh node shows each context's worst result. */
   readonly health?: HealthResults;
+  /** The `health.expectedNamespaces` setting, read when a check runs. */
+  readonly expectedNamespaces?: () => readonly string[];
 }
 
 
@@ -35,7 +37,7 @@ export function registerVerifyCommands(deps: RegisterVerifyDeps): vscode.Disposa
       vscode.window.showInputBox({ title: options.title, prompt: options.prompt, value: options.value, validateInput: options.validate, ignoreFocusOut: true }),
   };
   const panels = new VerifyPanels(deps.extensionUri, deps.log);
-  const verify: VerifyDeps = { kube: deps.kube, host, log: deps.log, views: panels, health: deps.health };
+  const verify: VerifyDeps = { kube: deps.kube, host, log: deps.log, views: panels, health: deps.health, expectedNamespaces: deps.expectedNamespaces };
   return [
     panels,
     vscode.commands.registerCommand(VERIFY_COMMANDS.showIdentities, (arg?: unknown) => showWorkloadIdentities(verify, arg)),

@@ -53,8 +53,6 @@ export const RESTART_WORKLOADS_COMMAND = 'ambient.namespace.restartWorkloads';
 /** Enroll a namespace in ambient; takes `{ context, namespace }`. */
 export const ENROLL_NAMESPACE_COMMAND = 'ambient.namespace.enroll';
 
-/** The namespaces the labs enroll on every cluster (the seeds' `finance`, `accounts`, `prometheus`). */
-export const DEFAULT_EXPECTED_NAMESPACES: readonly string[] = ['finance', 'accounts', 'prometheus'];
 
 // A check that could not run outranks a pass: a report with an unchecked part never says "pass".
 const ORDER: Record<HealthStatus, number> = { pass: 0, unchecked: 1, warn: 2, fail: 3 };
@@ -480,7 +478,7 @@ export function evaluateContext(input: HealthInput): HealthCheck[] {
  */
 export function consistencyCheck(
   contexts: readonly { readonly context: string; readonly namespaces?: readonly NamespaceFacts[]; readonly unreadable?: string }[],
-  expected: readonly string[] = DEFAULT_EXPECTED_NAMESPACES,
+  expected: readonly string[] = [],
 ): Map<string, HealthCheck> {
   const title = 'namespaces enrolled on every context';
   const result = new Map<string, HealthCheck>();
@@ -527,7 +525,7 @@ export function consistencyCheck(
     summary = notChecked(`${unknown.map((c) => c.context).join(', ')} could not be read`);
   } else if (relevant.length === 0) {
     status = 'pass';
-    summary = 'None of the expected namespaces exists on the selected contexts.';
+    summary = expected.length === 0 ? 'No namespace is ambient on the selected contexts, and none is expected (ambient.health.expectedNamespaces).' : 'None of the expected namespaces exists on the selected contexts.';
   } else {
     status = 'pass';
     summary = `${relevant.join(', ')} ${relevant.length === 1 ? 'is' : 'are'} enrolled on ${known.length === 1 ? known[0].context : `all ${known.length} selected contexts`}.`;
@@ -549,7 +547,7 @@ export function consistencyCheck(
 }
 
 /** The reports of all selected contexts: the per-context checks plus the multi-cluster one. */
-export function evaluateHealth(inputs: readonly HealthInput[], expected: readonly string[] = DEFAULT_EXPECTED_NAMESPACES): HealthReport[] {
+export function evaluateHealth(inputs: readonly HealthInput[], expected: readonly string[] = []): HealthReport[] {
   const consistency = consistencyCheck(
     inputs.map((i) => ({ context: i.context, namespaces: i.unreachable ? undefined : i.namespaces?.map((n) => n.facts), unreadable: i.unreachable ?? i.errors?.namespaces })),
     expected,

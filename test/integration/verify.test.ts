@@ -71,6 +71,8 @@ describe('Verify: identities, connectivity, health', function () {
     await vscode.workspace.getConfiguration('ambient').update('confirmWrites', false, vscode.ConfigurationTarget.Global);
     // The health report's Enroll fixes run the real command: prometheus's host-network pods would stop it at a modal.
     await vscode.workspace.getConfiguration('ambient').update('enroll.checkFirst', false, vscode.ConfigurationTarget.Global);
+    // The namespaces a user of these clusters expects enrolled everywhere.
+    await vscode.workspace.getConfiguration('ambient').update('health.expectedNamespaces', SEEDS, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
@@ -80,6 +82,7 @@ describe('Verify: identities, connectivity, health', function () {
     await vscode.workspace.getConfiguration('ambient').update('restart.confirm', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ambient').update('confirmWrites', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ambient').update('enroll.checkFirst', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('ambient').update('health.expectedNamespaces', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -150,7 +153,7 @@ describe('Verify: identities, connectivity, health', function () {
     assert.match(results?.[0].error ?? '', /has no curl/);
   });
 
-  it('Check Ambient Health fails the seeds not enrolled; its Enroll and Restart fixes turn the report to pass on both contexts', async () => {
+  it('Check Ambient Health fails the expected namespaces not enrolled; its Enroll and Restart fixes turn the report to pass on both contexts', async () => {
     const before = await health(CONTEXTS);
     for (const context of CONTEXTS) {
       const consistency = check(before, context, 'consistency');

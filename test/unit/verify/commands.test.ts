@@ -44,6 +44,8 @@ function deps(): VerifyDeps {
       showHealth: (r) => shown.health.push(r),
     },
     health: new HealthResults(),
+    // As a user of these namespaces would set `ambient.health.expectedNamespaces`.
+    expectedNamespaces: () => ['finance', 'accounts', 'prometheus'],
     accessLogWaitMs: 3000,
     accessLogPollMs: 200,
   };
@@ -132,7 +134,7 @@ describe('verify commands against the test cluster', { concurrency: false }, () 
     assert.equal(result.verdict, undefined);
   });
 
-  it('Check Ambient Health fails the seeds namespaces not enrolled, with an Enroll fix per namespace', async () => {
+  it('Check Ambient Health fails the expected namespaces (the setting) not enrolled, with an Enroll fix per namespace', async () => {
     const reports = await checkHealth(deps(), ['cluster-1', 'cluster-2']);
     const consistency = check(reports, 'cluster-1', 'consistency');
     assert.equal(consistency.status, 'fail');

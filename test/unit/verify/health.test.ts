@@ -377,4 +377,11 @@ describe('multi-cluster consistency beyond the expected namespaces', () => {
     assert.deepEqual(checks.get('west')?.fixes.map((f) => f.title), ['Enroll shop']);
     assert.ok(!checks.get('east')?.evidence.some((e) => e.startsWith('default')));
   });
+
+  it('expects no namespace by default: nothing ambient anywhere passes and says why, naming the setting', () => {
+    const checks = consistencyCheck([{ context: 'east', namespaces: [ns('shop'), ns('default')] }, { context: 'west', namespaces: [ns('shop')] }]);
+    assert.equal(checks.get('east')?.status, 'pass');
+    assert.equal(checks.get('west')?.summary, 'No namespace is ambient on the selected contexts, and none is expected (ambient.health.expectedNamespaces).');
+    assert.deepEqual(checks.get('west')?.fixes, []);
+  });
 });
