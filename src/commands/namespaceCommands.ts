@@ -152,7 +152,7 @@ function patchedTargets(steps: readonly (EnrollStep | UnenrollStep)[]): { contex
 }
 
 /** Why nothing was written: the report every target gets when a read-only context or a No stopped the command. */
-function refused(deps: CommandDeps, title: string, targets: readonly NamespaceRef[], sentence: string): CommandReport {
+export function refused(deps: CommandDeps, title: string, targets: readonly NamespaceRef[], sentence: string): CommandReport {
   deps.log.warn(sentence);
   void deps.host.showMessage('error', sentence, {});
   return cancelledReport(title, targets, deps.settings().dryRun, sentence);
@@ -382,29 +382,49 @@ export async function restartNamespaceWorkloads(deps: CommandDeps, namespaces: r
   }
   const refusal = await restartRefusal(deps, title, workloads);
   if (refusal) return refused(deps, title, namespaces, refusal);
-  if (workloads.length > 0 && settings.confirmRestart && settings.confirmWrites) {
-    const shown = workloads.slice(0, 40).map((w) => (namespaces.length === 1 ? `${w.kind} ${w.name}` : describeWorkload(w)));
-    if (workloads.length > shown.length) shown.push(`… and ${workloads.length - shown.length} more`);
-    const choice = await deps.host.showMessage(
-      'warning',
-      `Restart ${workloads.length} workload${workloads.length === 1 ? '' : 's'} in ${where}?${settings.dryRun ? ' (dry run: nothing will change)' : ''}`,
-      { modal: true, detail: `Each rollout replaces its pods, like kubectl rollout restart:\n${shown.join('\n')}` },
-      RESTART_CONFIRM,
-    );
-    if (choice !== RESTART_CONFIRM) {
-      return {
-        title,
-        cancelled: true,
-        dryRun: settings.dryRun,
-        results: workloads.map((ref) => ({ ref, target: describeWorkload(ref), outcome: 'not-started', detail: 'not restarted: cancelled at the confirmation' })),
-      };
-    }
+  if (workloads.length > 0) {
+    const lines = workloads.map((w) => (namespaces.length === 1 ? `${w.kind} ${w.name}` : describeWorkload(w)));
+    const cancelledReport = await confirmRestart(deps, title, workloads, {
+      question: `Restart ${workloads.length} workload${workloads.length === 1 ? '' : 's'} in ${where}?`,
+      detail: 'Each rollout replaces its pods, like kubectl rollout restart:',
+      lines,
+    });
+    if (cancelledReport) return cancelledReport;
   }
   return restartWithProgress(deps, title, workloads, failures);
 }
 
+/**
+ * The restart confirmation, when the settings ask for one (`restart.confirm` and `confirmWrites`): undefined to go
+ * on, else the report of a cancel. `lines` name the workloads, in order; the first 40 are shown.
+ */
+export async function confirmRestart(
+  deps: CommandDeps,
+  title: string,
+  workloads: readonly WorkloadRef[],
+  text: { readonly question: string; readonly detail: string; readonly lines: readonly string[] },
+): Promise<CommandReport | undefined> {
+  const settings = deps.settings();
+  if (!settings.confirmRestart || !settings.confirmWrites) return undefined;
+  const shown = text.lines.slice(0, 40);
+  if (text.lines.length > shown.length) shown.push(`… and ${text.lines.length - shown.length} more`);
+  const choice = await deps.host.showMessage(
+    'warning',
+    `${text.question}${settings.dryRun ? ' (dry run: nothing will change)' : ''}`,
+    { modal: true, detail: `${text.detail}\n${shown.join('\n')}` },
+    RESTART_CONFIRM,
+  );
+  if (choice === RESTART_CONFIRM) return undefined;
+  return {
+    title,
+    cancelled: true,
+    dryRun: settings.dryRun,
+    results: workloads.map((ref) => ({ ref, target: describeWorkload(ref), outcome: 'not-started', detail: 'not restarted: cancelled at the confirmation' })),
+  };
+}
+
 /** A context that may not patch these workloads: one sentence, before anything is sent. */
-function restartRefusal(deps: CommandDeps, title: string, workloads: readonly WorkloadRef[]): Promise<string | undefined> {
+export function restartRefusal(deps: CommandDeps, title: string, workloads: readonly WorkloadRef[]): Promise<string | undefined> {
   const questions = new Map<string, { context: string; question: AccessQuestion }>();
   for (const w of workloads) {
     const question = { ...RESTART_ACCESS[w.kind], namespace: w.namespace };

@@ -9,7 +9,7 @@ import { DATAPLANE_MODE_LABEL } from '../mesh/labels';
 import { messageOf } from '../mesh/problems';
 import { mergeWorkloads } from '../mesh/ztunnelConfig';
 import type { CommandDeps } from './host';
-import { RESTART_CONFIRM, RESTART_WORDS } from './namespaceCommands';
+import { confirmRestart, refused, RESTART_WORDS, restartRefusal } from './namespaceCommands';
 import type { NamespaceRef, WorkloadRef } from './namespacePlan';
 import { describeWorkload, namespaceKey } from './namespacePlan';
 import type { CommandReport } from './report';
@@ -89,29 +89,18 @@ export async function restartUncapturedWorkloads(deps: CommandDeps, namespaces: 
     void deps.host.showMessage('info', `Nothing to restart in ${where}: every pod expected in the mesh is proven captured.`, {});
     return { title, results: [], cancelled: false, dryRun: settings.dryRun, before };
   }
-  if (settings.confirmRestart) {
-    const why = new Map(before.flatMap((p) => p.pods).map((p) => [`${p.namespace}/${p.workload.kind}/${p.workload.name}`, p]));
-    const shown = workloads.slice(0, 40).map((w) => {
+  const refusal = await restartRefusal(deps, title, workloads);
+  if (refusal) return { ...refused(deps, title, namespaces, refusal), before };
+  const why = new Map(before.flatMap((p) => p.pods).map((p) => [`${p.namespace}/${p.workload.kind}/${p.workload.name}`, p]));
+  const cancelledReport = await confirmRestart(deps, title, workloads, {
+    question: `Restart ${workloads.length} uncaptured workload${workloads.length === 1 ? '' : 's'} in ${where}?`,
+    detail: 'Only the workloads with pods not proven captured, like kubectl rollout restart:',
+    lines: workloads.map((w) => {
       const pod = why.get(`${w.namespace}/${w.kind}/${w.name}`);
       return `${describeWorkload(w)}${pod ? ` — ${pod.pod}: ${pod.state === 'notCaptured' ? 'not captured' : pod.state}` : ''}`;
-    });
-    if (workloads.length > shown.length) shown.push(`… and ${workloads.length - shown.length} more`);
-    const choice = await deps.host.showMessage(
-      'warning',
-      `Restart ${workloads.length} uncaptured workload${workloads.length === 1 ? '' : 's'} in ${where}?${settings.dryRun ? ' (dry run: nothing will change)' : ''}`,
-      { modal: true, detail: `Only the workloads with pods not proven captured, like kubectl rollout restart:\n${shown.join('\n')}` },
-      RESTART_CONFIRM,
-    );
-    if (choice !== RESTART_CONFIRM) {
-      return {
-        title,
-        cancelled: true,
-        dryRun: settings.dryRun,
-        before,
-        results: workloads.map((ref) => ({ ref, target: describeWorkload(ref), outcome: 'not-started', detail: 'not restarted: cancelled at the confirmation' })),
-      };
-    }
-  }
+    }),
+  });
+  if (cancelledReport) return { ...cancelledReport, before };
   const { results, cancelled } = await deps.host.withProgress(title, (progress, signal) => restartAndFollow(deps, workloads, progress, signal));
   const report: CommandReport = { title, results, cancelled, dryRun: settings.dryRun };
   presentReport(deps, report, RESTART_WORDS);
