@@ -1,7 +1,7 @@
 // The ambient health checks, evaluated over what was gathered from each context (the commands layer
 // does the gathering). Each check says pass / warn / fail, shows its evidence, and names a fix when one
 // exists. Pure: no vscode, no Kubernetes client.
-import { captureState, namespaceDataplane, type NamespaceFacts, type PodFacts } from './dataplane';
+import { captureState, namespaceDataplane, sidecarInjectionLabels, type NamespaceFacts, type PodFacts } from './dataplane';
 import { Emitter } from './events';
 import type { MeshSummary } from './meshSummary';
 import type { Disagreement } from './ztunnelConfig';
@@ -450,7 +450,7 @@ export function conflictCheck(input: HealthInput): HealthCheck {
     const dataplane = namespaceDataplane(ns.facts.labels);
     if (dataplane.mode === 'conflict') {
       conflicts++;
-      const injection = ns.facts.labels['istio-injection'] !== undefined ? `istio-injection=${ns.facts.labels['istio-injection']}` : `istio.io/rev=${dataplane.revision}`;
+      const injection = sidecarInjectionLabels(ns.facts.labels).map((l) => `${l.key}=${l.value}`).join(', ');
       evidence.push(`${ns.facts.name}: labelled istio.io/dataplane-mode=ambient and ${injection}: new pods get sidecars, not ambient`);
     } else if (dataplane.ambient) {
       const withSidecar = ns.pods.filter((p) => p.hasSidecar && p.phase !== 'Succeeded' && p.phase !== 'Failed').map((p) => p.name);
