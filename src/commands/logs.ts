@@ -5,11 +5,8 @@ import * as vscode from 'vscode';
 import { LogPanel, registerLogPanelSerializer } from '../webview/logPanel';
 import type { LogPanelDeps } from '../webview/logPanel';
 import { targetOf } from './target';
+import { LOG_COMMANDS } from '../shared/commandIds';
 
-export const LOG_COMMANDS = {
-  show: 'ambient.logs.show',
-  openFile: 'ambient.logs.openFile',
-} as const;
 
 export interface ShowLogsTarget {
   readonly context: string;

@@ -13,15 +13,8 @@ import {
 } from './namespaceCommands';
 import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickContexts, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from './pickers';
 import { ROWS_LOST_SENTENCE, rowsLost, targetsOf } from './target';
+import { NAMESPACE_COMMANDS } from '../shared/commandIds';
 
-export const NAMESPACE_COMMANDS = {
-  enroll: 'ambient.namespace.enroll',
-  unenroll: 'ambient.namespace.unenroll',
-  restartWorkloads: 'ambient.namespace.restartWorkloads',
-  enrollAcrossClusters: 'ambient.namespace.enrollAcrossClusters',
-  restartWorkload: 'ambient.workload.restart',
-  copyIdentity: 'ambient.pod.copyIdentity',
-} as const;
 
 /** A handler that throws still tells the user (one sentence) and the log, instead of failing silently. */
 function guarded<A extends unknown[], R>(deps: CommandDeps, title: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {

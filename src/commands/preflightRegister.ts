@@ -7,11 +7,8 @@ import { checkBeforeEnrolling, PREFLIGHT_TITLE, type PreflightViews } from './pr
 import { asNamespaceRef, pickContexts, pickNamespaceNames, refsFromArgs } from './pickers';
 import type { NamespaceRef } from './namespacePlan';
 import { RESTART_UNCAPTURED_TITLE, restartUncapturedWorkloads } from './restartUncaptured';
+import { PREFLIGHT_COMMANDS } from '../shared/commandIds';
 
-export const PREFLIGHT_COMMANDS = {
-  preflight: 'ambient.namespace.preflight',
-  restartUncaptured: 'ambient.namespace.restartUncaptured',
-} as const;
 
 /** The selected nodes, or contexts and namespace names picked (the same names on each context). */
 async function multiClusterTargets(deps: CommandDeps, args: readonly unknown[], title: string): Promise<NamespaceRef[] | undefined> {

@@ -9,13 +9,8 @@ import { testConnectivity } from './verifyConnectivity';
 import type { VerifyDeps, VerifyHost, VerifyLog } from './verifyDeps';
 import { checkAmbientHealth } from './verifyHealth';
 import { showConfigDumpFile, showWorkloadIdentities } from './verifyIdentities';
+import { VERIFY_COMMANDS } from '../shared/commandIds';
 
-export const VERIFY_COMMANDS = {
-  showIdentities: 'ambient.identity.show',
-  testConnectivity: 'ambient.check.connectivity',
-  checkHealth: 'ambient.check.health',
-  openConfigDump: 'ambient.ztunnel.openConfigDump',
-} as const;
 
 export interface RegisterVerifyDeps {
   readonly kube: Pick<KubeClients, 'state' | 'client'>;
