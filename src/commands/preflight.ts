@@ -15,7 +15,8 @@ import {
   type PreflightInput,
   type PreflightReport,
 } from '../mesh/preflight';
-import { messageOf, reasonOf } from '../mesh/problems';
+import { messageOf } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import type { CommandDeps } from './host';
 import type { NamespaceRef } from './namespacePlan';
 import { namespaceKey } from './namespacePlan';

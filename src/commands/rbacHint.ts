@@ -1,7 +1,8 @@
 // Turn a failed write into one sentence a user can act on. A 403 names the verb, resource, namespace and
 // user, and says which RBAC grant is missing (with the kubectl commands that would grant it); a 404 on a
 // namespace says it does not exist (we never create it). Pure: no `vscode`.
-import { messageOf, reasonOf } from '../mesh/problems';
+import { messageOf } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 
 /** The write that failed, as the command knows it (not parsed back from the error). */
 export interface WriteRequest {

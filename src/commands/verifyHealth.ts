@@ -5,7 +5,8 @@ import type { ClusterClient, V1Node } from '../kube/types';
 import { isAmbient, namespaceFacts, podFacts } from '../mesh/dataplane';
 import { evaluateHealth, type HealthInput, type HealthReport, type NamespaceHealthInput, type ZtunnelXdsInput } from '../mesh/health';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary, type MeshSummary } from '../mesh/meshSummary';
-import { messageOf, problemFrom, reasonOf } from '../mesh/problems';
+import { messageOf, problemFrom } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import { findDisagreements, mergeWorkloads } from '../mesh/ztunnelConfig';
 import {
   ZTUNNEL_CONCURRENCY,

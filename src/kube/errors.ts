@@ -369,3 +369,14 @@ function firstLine(text: string | undefined): string {
   const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   return oneLine(line.length > 200 ? `${line.slice(0, 200)}…` : line);
 }
+
+const KNOWN_REASONS: readonly KubeErrorReason[] = [
+  'no-kubeconfig', 'bad-kubeconfig', 'unreachable', 'timeout', 'tls', 'unauthorized', 'forbidden', 'not-found',
+  'conflict', 'invalid', 'server-error', 'exec-plugin-missing', 'exec-plugin-failed', 'stream-dropped', 'cancelled', 'unknown',
+];
+
+/** The typed reason the kube layer attaches to its errors (`error.reason`), or `unknown`. */
+export function reasonOf(error: unknown): KubeErrorReason {
+  const reason = (error as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && (KNOWN_REASONS as readonly string[]).includes(reason) ? (reason as KubeErrorReason) : 'unknown';
+}

@@ -8,7 +8,7 @@ import { spawnGroup, waitFor } from '../../scripts/codeServer.mjs';
 import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
 import { clusterMain, freePort } from '../../scripts/testCluster.mjs';
 import type { CommandDeps, CommandHost } from '../../src/commands/host';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/commands/host';
+import { DEFAULT_COMMAND_SETTINGS } from '../../src/shared/settings';
 import { enrollNamespaces, restartNamespaceWorkloads } from '../../src/commands/namespaceCommands';
 import type { NamespaceRef } from '../../src/commands/namespacePlan';
 import type { CommandReport } from '../../src/commands/report';
