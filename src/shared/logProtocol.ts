@@ -60,8 +60,34 @@ export type FromLogView =
   | { readonly type: 'export'; readonly scope: 'visible' | 'all'; readonly seqs?: readonly number[] }
   | { readonly type: 'openSettings' };
 
-export function isFromLogView(value: unknown): value is FromLogView {
-  if (value === null || typeof value !== 'object') return false;
-  const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'addContext' || type === 'clear' || type === 'export' || type === 'openSettings';
+/** At most this many row numbers in one export request (the view never shows more rows than it keeps). */
+const MAX_EXPORT_SEQS = 1_000_000;
+
+/**
+ * A message from the log view, checked field by field: the page shows untrusted log text, so what it sends is
+ * untrusted too. `undefined` for anything the app does not send.
+ */
+export function parseFromLogView(value: unknown): FromLogView | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const message = value as { type?: unknown; scope?: unknown; seqs?: unknown };
+  const type = message.type as FromLogView['type'];
+  switch (type) {
+    case 'ready':
+    case 'addContext':
+    case 'clear':
+    case 'openSettings':
+      return { type };
+    case 'export': {
+      if (message.scope !== 'visible' && message.scope !== 'all') return undefined;
+      if (message.seqs === undefined) return { type, scope: message.scope };
+      const seqs = message.seqs;
+      const valid = Array.isArray(seqs) && seqs.length <= MAX_EXPORT_SEQS && seqs.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0);
+      return valid ? { type, scope: message.scope, seqs: seqs as number[] } : undefined;
+    }
+    default: {
+      const unknownType: never = type;
+      void unknownType;
+      return undefined;
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { binarySentence, looksBinary } from '../logs/fileCheck';
 import { LogSession } from '../logs/logSession';
 import type { PodStreamStatus } from '../logs/ztunnelFollower';
 import type { LogSettings } from '../shared/settings';
-import { isFromLogView } from '../shared/logProtocol';
+import { parseFromLogView } from '../shared/logProtocol';
 import type { FromLogView, LogRow, LogSource, LogViewState, ToLogView } from '../shared/logProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { WebviewPage } from './webviewHtml';
@@ -76,8 +76,9 @@ export class LogPanel implements vscode.Disposable {
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, LOG_VIEW_PAGE);
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (isFromLogView(message)) void this.receive(message);
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseFromLogView(raw);
+        if (message) void this.receive(message);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
