@@ -8,7 +8,7 @@ import { createVscodeHost } from './commands/vscodeHost';
 import { commandSettings, execPluginPath, kubeconfigPaths, logSettings, onDidChangeSetting, setting } from './config';
 import { AccessReviews } from './kube/access';
 import { createKubeClients } from './kube/kubeClients';
-import { kubeLogger, logDisposable, logger, showLog } from './log';
+import { kubeLogger, logDisposable, logger } from './log';
 import { HealthResults } from './mesh/health';
 import { MeshModel } from './mesh/meshModel';
 import { ClustersTreeProvider } from './views/clustersTreeProvider';
@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   const commandDeps = {
     kube,
     host: createVscodeHost(),
-    log: { info: commandsLog.info, warn: commandsLog.warn, error: commandsLog.error, show: () => showLog() },
+    log: commandsLog,
     settings: commandSettings,
     access,
   };
@@ -111,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   );
 
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
-  context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings }));
+  context.subscriptions.push(...registerLogCommands({ kube, host: createVscodeHost(), extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings }));
 
   return { model, clusters, clustersView, decorations, statusBar, health };
 }

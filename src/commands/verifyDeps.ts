@@ -24,6 +24,8 @@ export interface VerifyLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Reveal the log ("Show Log" on a failed command). */
+  show?(preserveFocus?: boolean): void;
 }
 
 /** Where results are shown: webview panels in the editor, a recorder in tests. */
