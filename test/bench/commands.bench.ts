@@ -117,7 +117,9 @@ async function main(): Promise<number> {
       kube: { state: () => kube.state(), client: (context) => counter.wrap(kube.client(context)) },
       host: silentHost,
       log: { info() {}, warn() {}, error() {} },
-      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, confirmRestart: false, rolloutTimeoutSeconds: 300 }),
+      // The bench times the writes: no confirmation to answer (confirmWrites) and no pre-flight reads before them
+      // (enroll.checkFirst), as a user who turned both off; the baseline does the same patches.
+      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, confirmRestart: false, confirmWrites: false, checkBeforeEnroll: false, rolloutTimeoutSeconds: 300 }),
     };
 
     // Warm connections and the JIT on the same calls, untimed.
