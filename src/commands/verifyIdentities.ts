@@ -14,10 +14,12 @@ import {
   type ZtunnelDumpResult,
 } from '../mesh/ztunnelConfig';
 import { LAYOUT_DESCRIPTIONS } from '../mesh/ztunnelDump';
+import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
 import type { IdentitiesModel, ZtunnelTables } from '../shared/verifyProtocol';
 import { readTrustDomain } from './identity';
 import { pickContext } from './pickers';
-import { contextOfArg, listZtunnelPods, readConfigDumps, type VerifyDeps } from './verifyDeps';
+import { targetOf } from './target';
+import { listZtunnelPods, readConfigDumps, type VerifyDeps } from './verifyDeps';
 
 export interface IdentitiesGathered {
   readonly model: IdentitiesModel;
@@ -54,15 +56,24 @@ function ztunnelTables(results: readonly ZtunnelDumpResult[]): ZtunnelTables[] {
 }
 
 /** Read everything for one context and build the model (no UI). */
-export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, context: string, namespace?: string, now = new Date()): Promise<IdentitiesGathered> {
+export async function gatherIdentities(
+  deps: Pick<VerifyDeps, 'kube' | 'log'>,
+  context: string,
+  namespace?: string,
+  now = new Date(),
+  /** One ztunnel pod only (its own config), instead of every node's. */
+  ztunnelPod?: string,
+): Promise<IdentitiesGathered> {
   const client = deps.kube.client(context);
-  const [ztunnels, pods] = await Promise.all([listZtunnelPods(client), podsWithNamespaces(client)]);
+  const [allZtunnels, pods] = await Promise.all([listZtunnelPods(client), podsWithNamespaces(client)]);
+  const ztunnels = ztunnelPod === undefined ? allZtunnels : allZtunnels.filter((z) => z.name === ztunnelPod);
+  if (ztunnelPod !== undefined && ztunnels.length === 0) throw new Error(`ztunnel pod ${ztunnelPod} is no longer in ${ISTIO_NAMESPACE} on ${context}.`);
   const dumps = await readConfigDumps(client, ztunnels, now);
   const read = dumps.filter((d) => d.dump);
   const unreadable = dumps.filter((d) => d.error).map((d) => ({ pod: d.ztunnelPod, error: d.error ?? '' }));
   for (const u of unreadable) deps.log.warn(`identities: ${context}: ztunnel ${u.pod}: ${u.error}`);
   const namespaces = [...new Set(pods.map((p) => p.pod.namespace))].sort();
-  const base = { context, namespace, unreadable, ztunnelsRead: read.length, namespaces, generatedAt: now.toISOString(), ztunnels: ztunnelTables(read) };
+  const base = { context, namespace, ztunnelPod, unreadable, ztunnelsRead: read.length, namespaces, generatedAt: now.toISOString(), ztunnels: ztunnelTables(read) };
 
   if (read.length === 0) {
     const forbidden = dumps.some((d) => d.reason === 'forbidden');
@@ -84,11 +95,13 @@ export async function gatherIdentities(deps: Pick<VerifyDeps, 'kube' | 'log'>, c
   return { dumps, model: { ...base, source: 'ztunnel', workloads, certificates, derived: [], disagreements } };
 }
 
-/** `ambient.identity.show` on a context or namespace node, or from the palette. */
+/** `ambient.identity.show` on a context or namespace node, a ztunnel pod of the Mesh node, or from the palette. */
 export async function showWorkloadIdentities(deps: VerifyDeps, arg?: unknown): Promise<IdentitiesModel | undefined> {
-  let context = contextOfArg(arg);
-  const namespaceArg = (arg as { namespace?: unknown; namespaceName?: unknown } | undefined)?.namespace ?? (arg as { namespaceName?: unknown } | undefined)?.namespaceName;
-  const namespace = typeof namespaceArg === 'string' && namespaceArg !== '' ? namespaceArg : undefined;
+  const clicked = targetOf(arg);
+  let context = clicked?.context;
+  // A ztunnel pod (istio-system): that ztunnel's own config; a namespace or another pod: the table filtered to it.
+  const ztunnelPod = clicked?.kind === 'pod' && clicked.namespace === ISTIO_NAMESPACE ? clicked.pod : undefined;
+  const namespace = clicked && clicked.kind !== 'context' && !ztunnelPod ? clicked.namespace : undefined;
   if (!context) {
     const picked = await pickContext(deps, 'Show Workload Identities');
     if (!picked) return undefined;
@@ -96,9 +109,10 @@ export async function showWorkloadIdentities(deps: VerifyDeps, arg?: unknown): P
   }
   const target = context;
   try {
-    const { model } = await deps.host.withProgress(`Reading ztunnel identities on ${target}…`, () => gatherIdentities(deps, target, namespace));
-    // Refresh in the panel reads the same context again (and keeps the namespace the command started from).
-    deps.views.showIdentities(model, () => showWorkloadIdentities(deps, { context: target, namespace }));
+    const where = ztunnelPod ? `${ztunnelPod} on ${target}` : target;
+    const { model } = await deps.host.withProgress(`Reading ztunnel identities on ${where}…`, () => gatherIdentities(deps, target, namespace, new Date(), ztunnelPod));
+    // Refresh in the panel reads the same source again (the namespace or the ztunnel pod the command started from).
+    deps.views.showIdentities(model, () => showWorkloadIdentities(deps, ztunnelPod ? { context: target, namespace: ISTIO_NAMESPACE, pod: ztunnelPod } : { context: target, namespace }));
     if (model.source === 'service-accounts' && model.fallbackReason) void deps.host.showMessage('warning', model.fallbackReason, {});
     return model;
   } catch (error) {

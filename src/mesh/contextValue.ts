@@ -11,6 +11,7 @@ export const NODE_FLAGS = {
   mesh: ['noIstio', 'degraded'],
   /** A row of the Mesh node. */
   meshComponent: ['degraded'],
+  ztunnelPod: ['degraded'],
   namespace: ['ambient', 'sidecar', 'conflict', 'waypoint', 'partial', 'system'],
   workload: ['deployment', 'statefulset', 'daemonset', 'bare', 'other', 'ambient', 'partial'],
   pod: ['captured', 'pending', 'notCaptured', 'optedOut', 'sidecar', 'hostNetwork', 'completed', 'outside'],

@@ -44,6 +44,8 @@ export interface IdentitiesModel {
   readonly generatedAt: string;
   /** Set when the panel shows a saved config dump instead of a cluster. */
   readonly file?: string;
+  /** Set when the panel shows one ztunnel's config (a ztunnel pod of the Mesh node), like `istioctl zc all <pod>`. */
+  readonly ztunnelPod?: string;
 }
 
 export type VerifyPanelKind = 'identities' | 'connectivity' | 'health';

@@ -1,10 +1,12 @@
 // The Mesh node of a context: istiod (version, readiness), ztunnel and istio-cni ready counts, trust domain.
 import * as vscode from 'vscode';
+import type { CommandTarget } from '../commands/target';
 import type { ClusterModel } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
 import { STATUS_WORDS, describeXds, type HealthStatus } from '../mesh/health';
-import { ISTIO_NAMESPACE, isIstioInstalled, istioVersions } from '../mesh/meshSummary';
+import { ISTIO_NAMESPACE, ZTUNNEL_DAEMONSET, isIstioInstalled, istioVersions } from '../mesh/meshSummary';
 import type { MeshSummary, ReadyCount } from '../mesh/meshSummary';
+import { VERIFY_COMMANDS } from '../shared/commandIds';
 import { ExplorerNode } from './explorerNode';
 import type { HealthLookup } from './explorerNode';
 
@@ -88,7 +90,7 @@ export class MeshNode extends ExplorerNode {
   override getChildren(): ExplorerNode[] {
     const summary = this.cluster.summary;
     if (!summary) return [];
-    const rows: MeshComponentNode[] = [];
+    const rows: ExplorerNode[] = [];
     for (const istiod of summary.istiod) {
       const ready = istiod.ready >= istiod.desired && istiod.desired > 0;
       rows.push(new MeshComponentNode(this, istiod.name, istiod.name, `${istiod.version ?? 'unknown version'} · ready ${istiod.ready}/${istiod.desired}`, ready));
@@ -100,7 +102,7 @@ export class MeshNode extends ExplorerNode {
     const xdsText = xds && xds.length > 0 ? ` · XDS ${connected}/${xds.length} connected` : '';
     rows.push(
       summary.ztunnel
-        ? new MeshComponentNode(this, 'ztunnel', 'ztunnel', `ready ${summary.ztunnel.ready}/${summary.ztunnel.desired}${xdsText}`, isReady(summary.ztunnel) && (!xds || connected === xds.length))
+        ? new ZtunnelNode(this, this.cluster, `ready ${summary.ztunnel.ready}/${summary.ztunnel.desired}${xdsText}`, isReady(summary.ztunnel) && (!xds || connected === xds.length))
         : new MeshComponentNode(this, 'ztunnel', 'ztunnel', 'not installed (no ambient data plane)', false),
     );
     rows.push(
@@ -136,6 +138,64 @@ export class MeshComponentNode extends ExplorerNode {
     item.description = this.description;
     item.iconPath = this.ready === undefined ? new vscode.ThemeIcon('shield') : readyIcon(this.ready);
     item.contextValue = contextValue('meshComponent', [this.ready === false && 'degraded']);
+    return item;
+  }
+}
+
+/** The ztunnel row: its pods (one per node) under it once the context is watched, each opening its own config. */
+export class ZtunnelNode extends MeshComponentNode {
+  constructor(
+    parent: ExplorerNode,
+    private readonly cluster: ClusterModel,
+    description: string,
+    ready: boolean,
+  ) {
+    super(parent, 'ztunnel', 'ztunnel', description, ready);
+  }
+
+  private pods() {
+    return this.cluster.podEntries(ISTIO_NAMESPACE).filter((p) => p.facts.owner?.kind === 'DaemonSet' && p.facts.owner.name === ZTUNNEL_DAEMONSET);
+  }
+
+  override getTreeItem(): vscode.TreeItem {
+    const item = super.getTreeItem();
+    if (this.pods().length > 0) item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    return item;
+  }
+
+  override getChildren(): ExplorerNode[] {
+    return this.pods().map((p) => new ZtunnelPodNode(this, this.cluster.context, p.facts.name, p.facts.nodeName, p.facts.ready));
+  }
+}
+
+/** One ztunnel pod: a click shows its own config dump (workloads, services, policies, certificates, connections). */
+export class ZtunnelPodNode extends ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    parent: ExplorerNode,
+    readonly context: string,
+    readonly pod: string,
+    readonly node: string | undefined,
+    readonly ready: boolean,
+  ) {
+    super(parent);
+    this.id = `${parent.id}/${pod}`;
+  }
+
+  /** What a command invoked on this row acts on. */
+  get target(): CommandTarget {
+    return { kind: 'pod', context: this.context, namespace: ISTIO_NAMESPACE, pod: this.pod };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.pod, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${this.node ?? 'no node'}${this.ready ? '' : ' · not ready'}`;
+    item.iconPath = readyIcon(this.ready);
+    item.tooltip = `ztunnel on ${this.node ?? 'an unscheduled pod'}: click to show its config (like istioctl ztunnel-config all ${this.pod})`;
+    item.contextValue = contextValue('ztunnelPod', [!this.ready && 'degraded']);
+    item.command = { command: VERIFY_COMMANDS.showIdentities, title: 'Show ztunnel Config', arguments: [this] };
     return item;
   }
 }

@@ -43,7 +43,7 @@ export class VerifyPanels implements vscode.Disposable {
   ) {}
 
   showIdentities(model: IdentitiesModel, rerun: () => Promise<unknown>): void {
-    this.show('identities', `${TITLES.identities}: ${model.context}`, { type: 'identities', model, running: false }, rerun);
+    this.show('identities', `${TITLES.identities}: ${model.context}${model.ztunnelPod ? ` · ${model.ztunnelPod}` : ''}`, { type: 'identities', model, running: false }, rerun);
   }
 
   showConnectivity(results: readonly ConnectivityResult[], rerun: () => Promise<unknown>): void {

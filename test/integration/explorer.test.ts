@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { AmbientMeshApi } from '../../src/extension';
 import { createKubeClients } from '../../src/kube/kubeClients';
 import { parseContextValue } from '../../src/mesh/contextValue';
+import type { IdentitiesModel } from '../../src/shared/verifyProtocol';
 import { MeshModel } from '../../src/mesh/meshModel';
 import { ClustersTreeProvider } from '../../src/views/clustersTreeProvider';
 import type { ContextNode } from '../../src/views/contextNode';
@@ -138,6 +139,30 @@ describe('Clusters view (explorer)', function () {
     for (const expected of ['finance', 'accounts', 'bookinfo', 'legacy', 'istio-system', 'prometheus']) assert.ok(names.includes(expected), `${expected} in ${names}`);
     assert.ok(!names.includes('kube-system'), 'system namespaces are hidden by default');
     assert.equal(api.model.cluster('cluster-1').live, true);
+  });
+
+  it("the Mesh node's ztunnel row lists its pods, one per node; a click shows that ztunnel's own config (issue 19)", async () => {
+    const node = await contextNode(provider, 'cluster-1');
+    const mesh = (await children(provider, node))[0];
+    const ztunnel = (await children(provider, mesh)).find((n) => label(n) === 'ztunnel');
+    assert.ok(ztunnel);
+    const pods = await waitFor('the ztunnel pods under the ztunnel row', async () => {
+      const kids = await children(provider, ztunnel);
+      return kids.length === 3 ? kids : undefined;
+    });
+    const listed = JSON.parse(await kubectl('--context', 'cluster-1', 'get', 'pods', '-n', 'istio-system', '-l', 'app=ztunnel', '-o', 'json')).items.map(
+      (p: { metadata: { name: string }; spec: { nodeName: string } }) => `${p.metadata.name}: ${p.spec.nodeName}`,
+    );
+    assert.deepEqual(pods.map((p) => `${label(p)}: ${item(p).description}`).sort(), listed.sort());
+    assert.equal(item(ztunnel).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const click = item(pods[1]).command;
+    assert.equal(click?.command, 'ambient.identity.show');
+    const model = (await vscode.commands.executeCommand(click!.command, ...(click!.arguments ?? []))) as IdentitiesModel | undefined;
+    assert.equal(model?.ztunnelPod, label(pods[1]));
+    assert.equal(model?.ztunnelsRead, 1, 'only that ztunnel was read');
+    assert.deepEqual(model?.ztunnels.map((z) => z.ztunnelPod), [label(pods[1])]);
+    assert.ok((model?.workloads.length ?? 0) > 0, 'its workloads are listed');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('finance and accounts are outside the mesh: no badge, no description', async () => {
