@@ -3,7 +3,7 @@
 // `--allow-writes`), so the write confirmations are answered with their action; the two questions whose
 // answer changes what is written (sidecar labels, Check Before Enrolling's findings) are answered from the
 // tool's input. Every message is kept, so the tool's result says what a user would have been told. No vscode.
-import type { CommandHost, PickItem, ProgressReporter, Severity } from '../commands/host';
+import type { PickItem, ProgressReporter, Severity } from '../commands/host';
 import { REMOVE_SIDECAR_LABEL, ENROLL_KEEPING_SIDECAR } from '../commands/namespaceCommands';
 import { ENROLL_ANYWAY } from '../commands/preflight';
 import type { VerifyHost } from '../commands/verifyDeps';

@@ -35,7 +35,9 @@ export function registerAgentTools(deps: AgentDeps): vscode.Disposable[] {
           if (error instanceof AgentToolError) deps.log.warn(`${spec.name}: ${sentence}`);
           else deps.log.error(`${spec.name}: ${sentence}`);
           // The model reads a thrown error's message: the same one sentence the user would get.
-          throw new Error(sentence);
+          throw new Error(sentence, { cause: error });
+        } finally {
+          subscription.dispose();
         }
       },
     }),
