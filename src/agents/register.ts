@@ -1,5 +1,6 @@
 // The agent tools as VS Code language-model tools (`contributes.languageModelTools`), and the MCP server
 // definition for VS Code's MCP support. Thin: the behaviour is tools.ts, the texts format.ts.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AgentToolError, prepareTool, runTool, type AgentDeps } from './tools';
@@ -64,6 +65,8 @@ export function registerMcpServer(extensionUri: vscode.Uri, kubeconfigPaths: () 
     onDidChangeMcpServerDefinitions: changed.event,
     provideMcpServerDefinitions: () => {
       const script = path.join(extensionUri.fsPath, 'dist', 'mcp.js');
+      // A build without the bundle (an extension run from sources before `npm run build`) offers no server.
+      if (!existsSync(script)) return [];
       const args = [script, ...kubeconfigPaths().flatMap((file) => ['--kubeconfig', file])];
       // Desktop VS Code's execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node (ignored by Node itself).
       return [new vscode.McpStdioServerDefinition('Ambient Mesh', process.execPath, args, { ELECTRON_RUN_AS_NODE: '1' }, version)];
