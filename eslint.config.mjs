@@ -31,6 +31,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode, noClientNode] }] },
   },
   {
+    // The agent tools and the MCP server run outside VS Code too: only the registration touches `vscode`.
+    files: ['src/agents/**/*.ts', 'src/mcp/**/*.ts'],
+    ignores: ['src/agents/register.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode, noClientNode] }] },
+  },
+  {
     // The test cluster and the kubectl referee tests are servers and clients of their own.
     files: ['test/cluster/**/*.ts', 'test/kubectl/**/*.ts', 'test/bench/**/*.ts', 'test/unit/kube/**/*.ts', 'scripts/**/*'],
     rules: { 'no-restricted-imports': 'off' },
