@@ -1,7 +1,7 @@
 // One build for both sides: the extension (Node, CommonJS, `vscode` external) and the webview apps
 // (browser, IIFE). `--tests` also bundles the extension-host test suite; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,6 +19,16 @@ const builds = [
     format: 'cjs',
     target: 'node22',
     external: ['vscode'],
+  },
+  {
+    // The MCP server (`ambient-mesh-mcp`, bin/ambient-mesh-mcp.cjs): plain Node, no vscode, everything bundled.
+    ...common,
+    entryPoints: { mcp: 'src/mcp/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    define: { AMBIENT_MESH_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   },
 ];
 

@@ -57,6 +57,12 @@ export default tseslint.config(
   { files: ['src/views/**/*.ts'], rules: restrict([noClientNode], above('views/', 'root')) },
   { files: ['src/config.ts', 'src/log.ts'], rules: restrict([noClientNode], above('settings and the log', 'logs', 'mesh', 'commands', 'views', 'panels')) },
   {
+    // The agent tools and the MCP server run outside VS Code too: only the registration touches `vscode`.
+    files: ['src/agents/**/*.ts', 'src/mcp/**/*.ts'],
+    ignores: ['src/agents/register.ts'],
+    rules: restrict([noVscode, noClientNode], above('agents/ and mcp/', 'views', 'panels', 'root', 'vscodeLeaves')),
+  },
+  {
     // The test cluster and the kubectl referee tests are servers and clients of their own.
     files: ['test/cluster/**/*.ts', 'test/kubectl/**/*.ts', 'test/bench/**/*.ts', 'test/unit/kube/**/*.ts', 'scripts/**/*'],
     rules: { 'no-restricted-imports': 'off' },

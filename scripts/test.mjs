@@ -44,6 +44,8 @@ const stages = [
   { name: 'lint', script: 'lint', timeoutMs: minutes(5), counts: 'checks' },
   { name: 'unit', script: 'test:unit', files: 'test/unit/**/*.test.ts', timeoutMs: minutes(10), counts: 'node-test' },
   { name: 'kube', script: 'test:kube', optional: true, timeoutMs: minutes(10), counts: 'node-test' },
+  // The MCP server (bin/ambient-mesh-mcp.cjs) driven by the SDK's client over stdio against the test cluster.
+  { name: 'mcp', script: 'test:mcp', files: 'test/mcp/**/*.test.ts', timeoutMs: minutes(10), counts: 'node-test' },
   { name: 'kubectl', script: 'test:kubectl', files: 'test/kubectl/**/*.test.ts', timeoutMs: minutes(15), counts: 'node-test' },
   {
     name: 'extension-host',

@@ -1,5 +1,8 @@
 // Composition root: build the services, wire them together, push every disposable. Nothing else here.
 import * as vscode from 'vscode';
+import { readClusterView } from './agents/clusterView';
+import { agentToolsApi, registerAgentTools, registerMcpServer, type AgentToolsApi } from './agents/register';
+import type { AgentDeps } from './agents/tools';
 import { registerLogCommands } from './commands/logs';
 import { registerNamespaceCommands } from './commands/namespaceRegister';
 import { registerPreflightCommands } from './commands/preflightRegister';
@@ -28,6 +31,8 @@ export interface AmbientMeshApi {
   readonly statusBar: ClustersStatusBar;
   /** The latest Check Ambient Health result per context. */
   readonly health: HealthResults;
+  /** The language-model tools' prepare and run, as the registered tools call them. */
+  readonly agentTools: AgentToolsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
@@ -113,7 +118,23 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
   context.subscriptions.push(...registerLogCommands({ kube, host: createVscodeHost(), extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings }));
 
-  return { model, clusters, clustersView, decorations, statusBar, health };
+  // Agents: the language-model tools (Copilot agent mode, any chat participant) and the MCP server definition.
+  const agentsLog = logger('agents');
+  const clusterOptions = { isSystemNamespace: (name: string) => setting('explorer.systemNamespaces').includes(name), log: agentsLog };
+  const agentDeps: AgentDeps = {
+    kube,
+    access,
+    log: agentsLog,
+    settings: commandSettings,
+    // The Clusters view's model when that context is live, so the tool says what the tree shows.
+    clusterView: (ctx) => readClusterView(kube.client(ctx), clusterOptions, model.knownClusters().find((m) => m.context === ctx)),
+    expectedNamespaces: () => setting('health.expectedNamespaces'),
+    health,
+  };
+  const mcpServer = registerMcpServer(context.extensionUri, kubeconfigPaths, context.extension.packageJSON.version);
+  context.subscriptions.push(...registerAgentTools(agentDeps), mcpServer, onDidChangeSetting(['kubeconfig'], () => mcpServer.refresh()));
+
+  return { model, clusters, clustersView, decorations, statusBar, health, agentTools: agentToolsApi(agentDeps) };
 }
 
 async function offerWindowReload(): Promise<void> {

@@ -62,7 +62,7 @@ export interface EnrollReport extends CommandReport {
 type NamespaceLabels = Map<string, Map<string, Labels>>;
 
 /** One LIST per context gives the labels of every target (and which do not exist). */
-async function readNamespaceLabels(deps: CommandDeps, targets: readonly NamespaceRef[]): Promise<{ existing: NamespaceLabels; listFailures: Map<string, string> }> {
+export async function readNamespaceLabels(deps: CommandDeps, targets: readonly NamespaceRef[]): Promise<{ existing: NamespaceLabels; listFailures: Map<string, string> }> {
   const existing: NamespaceLabels = new Map();
   const listFailures = new Map<string, string>();
   const contexts = [...new Set(targets.map((t) => t.context))];
@@ -83,7 +83,7 @@ function missingDetail(ref: NamespaceRef, listFailures: ReadonlyMap<string, stri
   return listFailures.get(ref.context) ?? `Namespace "${ref.namespace}" does not exist in context ${ref.context} (not created).`;
 }
 
-function describePatch(patch: LabelPatch): string {
+export function describePatch(patch: LabelPatch): string {
   return Object.entries(patch)
     .map(([key, value]) => (value === null ? `removed ${key}` : `set ${key}=${value}`))
     .join(', ');
@@ -147,7 +147,7 @@ function cancelledReport(title: string, targets: readonly NamespaceRef[], dryRun
 }
 
 /** The namespaces a plan patches, as the confirmation names them. */
-function patchedTargets(steps: readonly (EnrollStep | UnenrollStep)[]): { context: string; label: string }[] {
+export function patchedTargets(steps: readonly (EnrollStep | UnenrollStep)[]): { context: string; label: string }[] {
   return steps.filter((s) => s.kind === 'patch').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
 }
 
@@ -165,7 +165,7 @@ function labelRefusal(deps: CommandDeps, title: string, steps: readonly (EnrollS
 }
 
 /** What else the confirmation says: targets left alone and why. */
-function unchangedLines(steps: readonly (EnrollStep | UnenrollStep)[], unchanged: string): string {
+export function unchangedLines(steps: readonly (EnrollStep | UnenrollStep)[], unchanged: string): string {
   const lines: string[] = [];
   const same = steps.filter((s) => s.kind !== 'patch' && s.kind !== 'missing').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
   const missing = steps.filter((s) => s.kind === 'missing').map((s) => ({ context: s.ref.context, label: s.ref.namespace }));
@@ -337,7 +337,7 @@ const LISTERS: Readonly<Record<WorkloadKind, 'listDeployments' | 'listStatefulSe
  * The workloads of the configured kinds in each namespace; a listing that fails is a failed result for
  * its namespace(s). Many namespaces in one context are listed with one cluster-wide LIST per kind.
  */
-async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<{ workloads: WorkloadRef[]; failures: TargetResult[] }> {
+export async function listWorkloads(deps: CommandDeps, namespaces: readonly NamespaceRef[]): Promise<{ workloads: WorkloadRef[]; failures: TargetResult[] }> {
   const kinds = deps.settings().restartKinds;
   const jobs = groupByContext(namespaces).flatMap(([context, refs]) =>
     refs.length > PER_NAMESPACE_POD_LISTS

