@@ -19,6 +19,7 @@ import type { ZtunnelLogEntry } from '../logs/entry';
 import type { PickItem } from './host';
 import { targetOf } from './target';
 import { listZtunnelPods, pickVerifyContexts, readZtunnelEntries, type VerifyDeps } from './verifyDeps';
+import { isRunningPod } from '../kube/podPhase';
 
 
 /** What a test runs: given as the command's argument (tests, other commands) or picked. */
@@ -37,16 +38,13 @@ export function workloadNameOf(pod: V1Pod): string {
   return owner?.name ?? pod.metadata?.name ?? '';
 }
 
-function isRunning(pod: V1Pod): boolean {
-  return pod.status?.phase === 'Running' && pod.metadata?.deletionTimestamp === undefined;
-}
 
 /** The source pod on one context: the named pod, else a running pod of the named workload. */
 async function resolveSourcePod(client: ClusterClient, source: ConnectivityRequest['source']): Promise<V1Pod> {
   const pods = await client.listPods(source.namespace);
   const found = source.pod
     ? pods.find((p) => p.metadata?.name === source.pod)
-    : pods.filter(isRunning).find((p) => workloadNameOf(p) === source.workload);
+    : pods.filter(isRunningPod).find((p) => workloadNameOf(p) === source.workload);
   if (!found) {
     const what = source.pod ? `Pod ${source.namespace}/${source.pod}` : `No running pod of ${source.namespace}/${source.workload}`;
     throw new Error(source.pod ? `${what} does not exist on ${client.context}.` : `${what} on ${client.context}.`);
@@ -194,7 +192,7 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
     // Namespaces with a running pod that has curl come first: the test execs curl in the source pod.
     const withCurl = new Set(
       (await client.listPods().catch(() => [] as V1Pod[]))
-        .filter((p) => isRunning(p) && hasCurlContainer(p))
+        .filter((p) => isRunningPod(p) && hasCurlContainer(p))
         .map((p) => p.metadata?.namespace ?? ''),
     );
     const last = lastSource.get(context)?.namespace;
@@ -203,7 +201,7 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
     ns = await deps.host.pickOne(items, { title: 'Test Connectivity: source namespace', placeHolder: `Namespace of the source pod on ${context}` });
     if (!ns) return undefined;
   }
-  const pods = (await client.listPods(ns)).filter(isRunning);
+  const pods = (await client.listPods(ns)).filter(isRunningPod);
   if (pods.length === 0) {
     void deps.host.showMessage('warning', `No running pod in ${ns} on ${context} to test from.`, {});
     return undefined;

@@ -6,6 +6,7 @@ import type { ClusterClient, LogStreamHandle, V1Pod, WatchHandle } from '../kube
 import { reasonOf } from '../kube/errors';
 import { compareTimes, preciseTime, sinceTimeFor } from './time';
 import type { PreciseTime } from './time';
+import { isRunningPod } from '../kube/podPhase';
 
 /** What a user sees of one pod's stream. */
 export type StreamState =
@@ -273,7 +274,7 @@ export class ZtunnelFollower {
     if (name === undefined) return;
     const existing = this.pods.get(name);
     if (existing !== undefined && !existing.deleted) {
-      if (existing.state.kind === 'waiting' && isRunning(pod)) {
+      if (existing.state.kind === 'waiting' && isRunningPod(pod)) {
         existing.node = pod.spec?.nodeName;
         existing.start();
       }
@@ -282,7 +283,7 @@ export class ZtunnelFollower {
     if (pod.metadata?.deletionTimestamp) return;
     const follower = new PodFollower(this, name, pod.spec?.nodeName, isNew);
     this.pods.set(name, follower);
-    if (isRunning(pod)) follower.start();
+    if (isRunningPod(pod)) follower.start();
     else {
       follower.state = { kind: 'waiting' };
       this.listener.onStatus(follower.status());
@@ -301,6 +302,3 @@ export class ZtunnelFollower {
   }
 }
 
-function isRunning(pod: V1Pod): boolean {
-  return pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp;
-}

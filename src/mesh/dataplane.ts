@@ -10,6 +10,7 @@ import {
   USE_WAYPOINT_LABEL,
   istioLabels,
 } from './labels';
+import { isFinishedPhase } from '../kube/podPhase';
 
 /** What the model keeps of a namespace: small on purpose, thousands of them live in memory. */
 export interface NamespaceFacts {
@@ -156,7 +157,7 @@ export const CAPTURE_STATES: readonly CaptureState[] = [
 export function captureState(pod: PodFacts, namespaceAmbient: boolean): CaptureState {
   if (pod.hostNetwork) return 'hostNetwork';
   if (pod.hasSidecar) return 'sidecar';
-  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return 'completed';
+  if (isFinishedPhase(pod.phase)) return 'completed';
   // The annotation is istio-cni's own word: it holds even while a label change is being processed.
   if (pod.redirection === 'enabled') return 'captured';
   if (pod.redirection === 'pending') return 'pending';

@@ -8,6 +8,7 @@ import type { Disagreement } from './ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
 import { NAMESPACE_COMMANDS } from '../shared/commandIds';
+import { isFinishedPhase } from '../kube/podPhase';
 
 /** `unchecked`: the check could not run (the cluster or the data it needs could not be read); never a verdict. */
 export type HealthStatus = 'pass' | 'warn' | 'fail' | 'unchecked';
@@ -448,7 +449,7 @@ export function conflictCheck(input: HealthInput): HealthCheck {
       const injection = sidecarInjectionLabels(ns.facts.labels).map((l) => `${l.key}=${l.value}`).join(', ');
       evidence.push(`${ns.facts.name}: labelled istio.io/dataplane-mode=ambient and ${injection}: new pods get sidecars, not ambient`);
     } else if (dataplane.ambient) {
-      const withSidecar = ns.pods.filter((p) => p.hasSidecar && p.phase !== 'Succeeded' && p.phase !== 'Failed').map((p) => p.name);
+      const withSidecar = ns.pods.filter((p) => p.hasSidecar && !isFinishedPhase(p.phase)).map((p) => p.name);
       if (withSidecar.length > 0) {
         sidecarPods += withSidecar.length;
         evidence.push(`${ns.facts.name}: ${withSidecar.length} pod(s) still run a sidecar in an ambient namespace: ${list(withSidecar)}`);

@@ -25,6 +25,7 @@ import {
   type NetworkPolicy,
   type TrafficSource,
 } from './networkPolicy';
+import { isLivePod } from '../kube/podPhase';
 
 export type PreflightSeverity = 'error' | 'warning' | 'info';
 
@@ -132,10 +133,6 @@ function key(pod: V1Pod): string {
   return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
 
-function live(pod: V1Pod): boolean {
-  const phase = pod.status?.phase;
-  return !pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
-}
 
 /** Would istio-cni capture this pod once its namespace is labelled ambient? (ambient-facts "Enrollment") */
 function wouldBeCaptured(pod: V1Pod): boolean {
@@ -186,7 +183,7 @@ function networkPolicyFindings(input: PreflightInput, pods: readonly V1Pod[]): P
     return facts.hasSidecar || facts.redirection === 'enabled' || (facts.namespace === input.namespace.name && wouldBeCaptured(p));
   };
   const sources: { name: string; source: TrafficSource }[] = (input.sourcePods ?? pods)
-    .filter((p) => live(p) && p.spec?.hostNetwork !== true && inMesh(p))
+    .filter((p) => isLivePod(p) && p.spec?.hostNetwork !== true && inMesh(p))
     .map((p) => ({
       name: key(p),
       source: {
@@ -499,7 +496,7 @@ function unreadable(input: PreflightInput): PreflightFinding[] {
 
 /** Every check over one namespace of one cluster, worst first. */
 export function evaluatePreflight(input: PreflightInput): PreflightReport {
-  const pods = input.pods.filter(live);
+  const pods = input.pods.filter(isLivePod);
   const captured = pods.filter(wouldBeCaptured);
   const findings = [
     ...unreadable(input),

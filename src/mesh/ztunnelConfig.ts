@@ -3,7 +3,8 @@
 // ztunnel and the pods' own annotations disagree. Pure: the caller fetches the JSON and the pods.
 import { CAPTURE_STATE_LABELS, captureState, type PodFacts } from './dataplane';
 import { spiffeId } from './identity';
-import { readZtunnelDump, type DumpLayout, type DumpTables, type TableName } from './ztunnelDump';
+import { certValidAt, readZtunnelDump, serialToHex, type DumpLayout, type DumpTables, type TableName } from './ztunnelDump';
+import { isFinishedPhase } from '../kube/podPhase';
 
 /** One row of `istioctl ztunnel-config workload`, plus what the identities view needs. */
 export interface ZtunnelWorkloadRow {
@@ -64,19 +65,6 @@ export interface ParsedConfigDump {
   readonly serviceCount?: number;
 }
 
-/** Decimal serial (as ztunnel writes it) → lower-case hex (as istioctl prints it). */
-export function serialToHex(decimal: string): string {
-  if (!/^\d+$/.test(decimal)) return decimal;
-  return BigInt(decimal).toString(16);
-}
-
-function isValidAt(notBefore: string, notAfter: string, now: Date): boolean {
-  const from = Date.parse(notBefore);
-  const to = Date.parse(notAfter);
-  if (Number.isNaN(from) || Number.isNaN(to)) return false;
-  return now.getTime() > from && now.getTime() < to;
-}
-
 /**
  * Parse one ztunnel's `/config_dump` (the JSON text or the parsed object). Throws an Error whose message is
  * one sentence naming what was found when it is not a config dump.
@@ -111,16 +99,13 @@ export function parseConfigDump(dump: string | unknown, options: { now?: Date; z
     return c.certs.map((cert) => ({
       ...base,
       type: cert.type,
-      valid: isValidAt(cert.validFrom, cert.expirationTime, now),
+      valid: certValidAt(cert.validFrom, cert.expirationTime, now),
       serialNumber: serialToHex(cert.serialNumber),
       notAfter: cert.expirationTime,
       notBefore: cert.validFrom,
     }));
   });
-  const root = typeof dump === 'string' ? (JSON.parse(dump) as unknown) : dump;
-  const config = typeof root === 'object' && root !== null ? (root as { config?: unknown }).config : undefined;
-  const xdsAddress = typeof config === 'object' && config !== null && typeof (config as { xdsAddress?: unknown }).xdsAddress === 'string' ? (config as { xdsAddress: string }).xdsAddress : undefined;
-  return { workloads, certificates, proxiedPods: d.proxiedPods, layout: d.layout, istioVersion: d.istioVersion, tables: d.tables, absent: d.absent, xdsAddress, serviceCount: d.tables.services.length };
+  return { workloads, certificates, proxiedPods: d.proxiedPods, layout: d.layout, istioVersion: d.istioVersion, tables: d.tables, absent: d.absent, xdsAddress: d.xdsAddress, serviceCount: d.tables.services.length };
 }
 
 /** One ztunnel's answer (or why there is none), as gathered from each ztunnel pod. */
@@ -284,7 +269,7 @@ export function identitiesFromServiceAccounts(
   trustDomain: string,
 ): DerivedIdentityRow[] {
   return pods
-    .filter(({ pod }) => pod.phase !== 'Succeeded' && pod.phase !== 'Failed')
+    .filter(({ pod }) => !isFinishedPhase(pod.phase))
     .map(({ pod, namespaceAmbient }) => {
       return {
         namespace: pod.namespace,

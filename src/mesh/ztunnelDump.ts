@@ -86,6 +86,8 @@ export interface ZtunnelDumpRead {
   readonly certificates: readonly DumpCertificate[];
   /** In-pod proxied pods of this ztunnel (`workloadState`), `namespace/name`. */
   readonly proxiedPods: readonly string[];
+  /** `config.xdsAddress`: where this ztunnel gets its XDS (istiod), when the dump carries its config. */
+  readonly xdsAddress?: string;
 }
 
 export type ZtunnelDumpResultOf = { readonly ok: true; readonly dump: ZtunnelDumpRead } | { readonly ok: false; readonly error: string };
@@ -226,12 +228,14 @@ function waypointCell(hasWaypoint: boolean, destination: string, services: reado
   return 'NA';
 }
 
-function decimalToHex(serial: string): string {
+/** Decimal serial (as ztunnel writes it) → lower-case hex (as istioctl prints it). */
+export function serialToHex(serial: string): string {
   // istioctl parses the decimal serial into a big.Int and prints it with %x.
   return /^\d+$/.test(serial) ? BigInt(serial).toString(16) : serial;
 }
 
-function validAt(validFrom: string, expirationTime: string, now: Date): boolean {
+/** Valid now, as istioctl's VALID CERT column says it (false when either time is missing or unreadable). */
+export function certValidAt(validFrom: string, expirationTime: string, now: Date): boolean {
   if (expirationTime === '' && validFrom === '') return false;
   const from = Date.parse(validFrom);
   const to = Date.parse(expirationTime);
@@ -291,8 +295,8 @@ function certificateRows(certs: readonly DumpCertificate[], now: Date): TableRow
         'CERTIFICATE NAME': cert.identity,
         TYPE: c.type,
         STATUS: status,
-        'VALID CERT': String(validAt(c.validFrom, c.expirationTime, now)),
-        'SERIAL NUMBER': decimalToHex(c.serialNumber),
+        'VALID CERT': String(certValidAt(c.validFrom, c.expirationTime, now)),
+        'SERIAL NUMBER': serialToHex(c.serialNumber),
         'NOT AFTER': orNA(c.expirationTime),
         'NOT BEFORE': orNA(c.validFrom),
       });
@@ -437,6 +441,7 @@ export function readZtunnelDump(input: string | unknown, options: { now?: Date }
       workloads,
       certificates,
       proxiedPods,
+      xdsAddress: isObject(root.config) ? str(root.config.xdsAddress) || undefined : undefined,
     },
   };
 }

@@ -8,9 +8,9 @@ import {
   identitiesFromServiceAccounts,
   mergeWorkloads,
   parseConfigDump,
-  serialToHex,
   type CertificateRow,
 } from '../../../src/mesh/ztunnelConfig';
+import { serialToHex } from '../../../src/mesh/ztunnelDump';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const now = new Date('2026-12-03T12:00:00Z');

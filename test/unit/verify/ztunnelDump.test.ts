@@ -38,6 +38,11 @@ describe('readZtunnelDump: which layout it read', () => {
       assert.equal(dump.istioVersion, version);
     });
   }
+
+  it('reads where the ztunnel gets its XDS from the config it carries (1.22+), nothing where the dump has no config', () => {
+    for (const release of ['1.22', '1.24', '1.28'] as const) assert.equal(read(release).xdsAddress, 'https://istiod.istio-system.svc:15012', release);
+    for (const release of ['1.18', '1.20'] as const) assert.equal(read(release).xdsAddress, undefined, release);
+  });
 });
 
 describe('readZtunnelDump: a list dump without certificates (a node with no captured pod)', () => {
