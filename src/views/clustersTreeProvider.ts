@@ -3,6 +3,7 @@
 // nodes that changed. Rows, badges and the status bar draw from those readings, never from the live model,
 // so whenever VS Code asks them they show the same state.
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import type { ClusterView, NamespaceEntry } from '../mesh/clusterModel';
 import type { MeshChange, MeshModel } from '../mesh/meshModel';
 import { ContextNode } from './contextNode';
@@ -11,11 +12,11 @@ import { MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 import { redrawPlan } from './redrawPlan';
 
-export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
+export class ClustersTreeProvider extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly changeEmitter = this.own(new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   /** Fires after each (debounced) redraw request, with the changes it covered: for decorations and tests. */
-  private readonly renderEmitter = new vscode.EventEmitter<readonly MeshChange[]>();
+  private readonly renderEmitter = this.own(new vscode.EventEmitter<readonly MeshChange[]>());
   readonly onDidRequestRender = this.renderEmitter.event;
 
   private readonly services: ExplorerServices;
@@ -24,7 +25,6 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private readonly views = new Map<string, ClusterView>();
   private pendingChanges: MeshChange[] = [];
   private timer?: NodeJS.Timeout;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     readonly model: MeshModel,
@@ -33,11 +33,12 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     health?: HealthLookup,
     access?: AccessLookup,
   ) {
+    super();
     this.services = { model, filters, health, access, view: (context) => this.view(context), viewNow: (context) => this.viewNow(context) };
-    this.subscriptions.push(model.onDidChange((change) => this.schedule(change)));
-    if (health) this.subscriptions.push(health.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
+    this.own(model.onDidChange((change) => this.schedule(change)));
+    if (health) this.own(health.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
     // A context found read-only gets its lock as soon as the review answers.
-    if (access) this.subscriptions.push(access.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
+    if (access) this.own(access.onDidChange((context) => this.schedule({ context, scope: 'cluster' })));
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -101,7 +102,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   /** Wire expansion: a collapsed context holds no watches, a collapsed namespace no workload watches. */
   attach(view: vscode.TreeView<ExplorerNode>): void {
-    this.subscriptions.push(
+    this.ownAll(
       view.onDidCollapseElement(({ element }) => {
         if (element instanceof ContextNode) {
           element.collapsed();
@@ -165,10 +166,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changeEmitter.dispose();
-    this.renderEmitter.dispose();
+    super.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // Badge letter and colour for namespace nodes: A (ambient; warning colour while pods are not all
 // captured), S (sidecar), ! (sidecar + ambient conflict), W (waypoint only); nothing outside the mesh.
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import type { BadgeTone } from '../mesh/dataplane';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import { namespaceUri, parseNamespaceUri } from './nodeUri';
@@ -12,21 +13,23 @@ export const BADGE_COLORS: Readonly<Record<BadgeTone, string>> = {
   info: 'charts.blue',
 };
 
-export class NamespaceDecorationProvider implements vscode.FileDecorationProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
+export class NamespaceDecorationProvider extends Disposable implements vscode.FileDecorationProvider {
+  private readonly emitter = this.own(new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>());
   readonly onDidChangeFileDecorations = this.emitter.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly provider: ClustersTreeProvider) {
+    super();
     // Follow the tree's own (debounced) redraws, so badge and description change together.
-    this.subscription = provider.onDidRequestRender((changes) => {
-      const uris: vscode.Uri[] = [];
-      for (const change of changes) {
-        if (change.scope !== 'namespaces') return this.emitter.fire(undefined);
-        for (const ns of change.namespaces) uris.push(namespaceUri(change.context, ns));
-      }
-      this.emitter.fire(uris);
-    });
+    this.own(
+      provider.onDidRequestRender((changes) => {
+        const uris: vscode.Uri[] = [];
+        for (const change of changes) {
+          if (change.scope !== 'namespaces') return this.emitter.fire(undefined);
+          for (const ns of change.namespaces) uris.push(namespaceUri(change.context, ns));
+        }
+        this.emitter.fire(uris);
+      }),
+    );
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
@@ -38,10 +41,5 @@ export class NamespaceDecorationProvider implements vscode.FileDecorationProvide
     const decoration = new vscode.FileDecoration(entry.badge.letter, entry.badge.description, new vscode.ThemeColor(BADGE_COLORS[entry.badge.tone]));
     decoration.propagate = false;
     return decoration;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
   }
 }

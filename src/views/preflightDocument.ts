@@ -1,22 +1,23 @@
 // The Check Before Enrolling report as a read-only Markdown document (`ambient-preflight:` scheme),
 // opened in the Markdown preview: headings per namespace × cluster, clickable doc links, selectable text.
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import { preflightMarkdown } from '../commands/preflightMarkdown';
 import type { PreflightViews } from '../commands/preflight';
 import type { PreflightReport } from '../mesh/preflight';
 
 export const PREFLIGHT_SCHEME = 'ambient-preflight';
 
-export class PreflightDocuments implements PreflightViews, vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class PreflightDocuments extends Disposable implements PreflightViews, vscode.TextDocumentContentProvider {
+  private readonly changed = this.own(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   private readonly contents = new Map<string, string>();
   /** The last reports shown, for tests to read what the document says. */
   lastShown: readonly PreflightReport[] = [];
-  private readonly registration: vscode.Disposable;
 
   constructor(private readonly log: { warn(message: string): void }) {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(PREFLIGHT_SCHEME, this);
+    super();
+    this.own(vscode.workspace.registerTextDocumentContentProvider(PREFLIGHT_SCHEME, this));
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -40,10 +41,5 @@ export class PreflightDocuments implements PreflightViews, vscode.TextDocumentCo
       await vscode.languages.setTextDocumentLanguage(document, 'markdown');
       await vscode.window.showTextDocument(document, { preview: true });
     }
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,26 +1,29 @@
 // The status bar item: the current context and `ambient n/m` namespaces, as the Clusters view last drew
 // them; a click focuses the Clusters view.
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import type { MeshModel } from '../mesh/meshModel';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import { FOCUS_CLUSTERS_VIEW } from './commandIds';
 
-export class ClustersStatusBar implements vscode.Disposable {
+export class ClustersStatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly model: MeshModel,
     private readonly tree: ClustersTreeProvider,
   ) {
-    this.item = vscode.window.createStatusBarItem('ambientMesh.status', vscode.StatusBarAlignment.Left, 50);
+    super();
+    this.item = this.own(vscode.window.createStatusBarItem('ambientMesh.status', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Ambient Mesh';
     this.item.command = FOCUS_CLUSTERS_VIEW;
     // Updated with the tree's redraws, from the same reading: the count here and on the context row agree.
-    this.subscription = tree.onDidRequestRender((changes) => {
-      const current = this.model.currentContext();
-      if (changes.some((change) => change.scope === 'kubeconfig' || change.context === current)) this.update();
-    });
+    this.own(
+      tree.onDidRequestRender((changes) => {
+        const current = this.model.currentContext();
+        if (changes.some((change) => change.scope === 'kubeconfig' || change.context === current)) this.update();
+      }),
+    );
     this.update();
   }
 
@@ -44,10 +47,5 @@ export class ClustersStatusBar implements vscode.Disposable {
         : `Current context ${current}. Click to open the Clusters view.`;
     }
     this.item.show();
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
   }
 }

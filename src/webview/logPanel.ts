@@ -2,6 +2,7 @@
 // streaming rows over typed messages once the app says `ready` (and again, whole, after the panel was
 // hidden and its webview reloaded), and a serializer that reopens the panel after a window reload.
 import * as vscode from 'vscode';
+import { Disposable } from '../shared/disposable';
 import type { KubeClients } from '../kube/types';
 import { binarySentence, looksBinary } from '../logs/fileCheck';
 import { LogSession } from '../logs/logSession';
@@ -37,7 +38,7 @@ const LOG_VIEW_PAGE: WebviewPage = {
   body: '<div id="app" class="app"><p class="muted">Loading…</p></div>',
 };
 
-export class LogPanel implements vscode.Disposable {
+export class LogPanel extends Disposable {
   /** Open panels (tests reach them through the command's return value or here). */
   static readonly open = new Set<LogPanel>();
 
@@ -45,18 +46,17 @@ export class LogPanel implements vscode.Disposable {
   private ready = false;
   private source: LogSource;
   private readonly statuses = new Map<string, PodStreamStatus>();
-  private readonly disposables: vscode.Disposable[] = [];
   /** Messages posted to the webview, by type (tests read what the view was told). */
   readonly sent = { rows: 0, batches: 0, statuses: 0 };
   /** What the view says above a file that is mostly not a ztunnel log (one sentence), or why a file was refused. */
   notice: string | undefined;
-  private disposed = false;
 
   private constructor(
     private readonly deps: LogPanelDeps,
     readonly panel: vscode.WebviewPanel,
     source: LogSource,
   ) {
+    super();
     this.source = source;
     const settings = deps.settings();
     this.session = new LogSession({ maxEntries: settings.maxEntries }, {
@@ -75,7 +75,7 @@ export class LogPanel implements vscode.Disposable {
     // Also for a revived panel: its saved options may name an older extension folder.
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, LOG_VIEW_PAGE);
-    this.disposables.push(
+    this.ownAll(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseFromLogView(raw);
         if (message) void this.receive(message);
@@ -154,10 +154,6 @@ export class LogPanel implements vscode.Disposable {
     this.deps.log.warn(`${path}: ${sentence}`);
     void vscode.window.showErrorMessage(sentence);
     this.dispose();
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   private followCluster(context: string): void {
@@ -257,11 +253,10 @@ export class LogPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (!LogPanel.open.delete(this)) return;
-    this.disposed = true;
     this.session.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }
