@@ -4,6 +4,7 @@
 // halves of the real path: istiod's conversion to ztunnel's form (pilot/pkg/serviceregistry/kube/controller/
 // ambient/authorization.go, convertAuthorizationPolicy/handleRule) and ztunnel's matching (src/rbac.rs
 // Authorization::matches; deny first, then allow, in src/state.rs). Pure: objects are the API's JSON.
+import { EXPLICITLY_DENIED_BY, NONE_ALLOWED, POLICY_REJECTION_PREFIX } from '../logs/policyRejection';
 import { inCidr, parseCidr, type Cidr } from './cidr';
 import { ISTIO_NAMESPACE } from './meshSummary';
 
@@ -426,27 +427,8 @@ export function evaluateConnection(policies: readonly AuthorizationPolicy[], des
   return { allowed: false, reason: 'no-allow-match', allowPolicies, dryRunMatches };
 }
 
-// ztunnel's words (src/proxy.rs Error::AuthorizationPolicyRejection, src/state.rs): the access log's `error`.
-export const POLICY_REJECTION_PREFIX = 'connection closed due to policy rejection: ';
-export const EXPLICITLY_DENIED_BY = 'explicitly denied by: ';
-export const NONE_ALLOWED = 'allow policies exist, but none allowed';
-
 /** What ztunnel writes in `error=` for a refused connection; undefined when it was allowed. */
 export function rejectionError(verdict: L4Verdict): string | undefined {
   if (verdict.allowed) return undefined;
   return POLICY_REJECTION_PREFIX + (verdict.reason === 'denied' ? EXPLICITLY_DENIED_BY + (verdict.policy ?? '') : NONE_ALLOWED);
-}
-
-export type PolicyRejection = { readonly kind: 'denied'; readonly policy: string } | { readonly kind: 'none-allowed' };
-
-/** Reads ztunnel's rejection from an `error` value (the inverse of rejectionError). */
-export function parseRejection(error: string): PolicyRejection | undefined {
-  const at = error.indexOf(POLICY_REJECTION_PREFIX);
-  if (at === -1) return undefined;
-  const rest = error.slice(at + POLICY_REJECTION_PREFIX.length);
-  if (rest.startsWith(EXPLICITLY_DENIED_BY)) {
-    const policy = /^\S+/.exec(rest.slice(EXPLICITLY_DENIED_BY.length))?.[0];
-    return policy ? { kind: 'denied', policy } : undefined;
-  }
-  return rest.startsWith(NONE_ALLOWED) ? { kind: 'none-allowed' } : undefined;
 }

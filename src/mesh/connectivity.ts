@@ -4,6 +4,7 @@
 import { isAccessLogEntry } from '../logs/classify';
 import type { FieldValue, ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
+import { parseRejection, rejectionSentence, type PolicyRejection } from '../logs/policyRejection';
 
 /** How long curl may take (`-m`), in seconds. */
 export const CURL_MAX_SECONDS = 5;
@@ -171,12 +172,14 @@ export function matchingEntries(entries: readonly ZtunnelLogEntry[], query: Conn
  * `not-found`: no ztunnel logged the connection, so it did not go through the mesh (plain text unless the
  * application itself speaks TLS); `unknown`: no ztunnel log could be read, so nothing can be said.
  */
-export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'not-found' | 'unknown';
+export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'not-found' | 'unknown';
 
 export interface ConnectionVerdict {
   readonly kind: ConnectionVerdictKind;
   readonly sourceIdentity?: string;
   readonly destinationIdentity?: string;
+  /** `denied`: which policy refused it, or that no ALLOW matched (ztunnel's rejection). */
+  readonly rejection?: PolicyRejection;
   /** The entry the verdict rests on (the access-log line), when there is one. */
   readonly entry?: ZtunnelLogEntry;
   /** One plain sentence for the user. */
@@ -190,6 +193,17 @@ export interface ConnectionVerdict {
  */
 export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSeconds: number, logsRead = true): ConnectionVerdict {
   const latestOf = (cls: string) => [...matches].reverse().filter((e) => e.class === cls);
+  // A refusal beats everything: the source's ztunnel logs the same connection as mTLS (its 401), but the
+  // destination's names the policy, and that is why curl failed.
+  const denied = latestOf('denied');
+  if (denied.length > 0) {
+    const f = entryFields(denied[0]);
+    const rejection = parseRejection(str(f['error']));
+    const sourceIdentity = str(f['src.identity']) || undefined;
+    const destinationIdentity = str(f['dst.identity']) || undefined;
+    const sentence = rejection ? `${rejectionSentence(rejection)}: ztunnel's L4 authorization refused the connection.` : "Denied: ztunnel's L4 authorization refused the connection.";
+    return { kind: 'denied', sourceIdentity, destinationIdentity, rejection, entry: denied[0], sentence };
+  }
   const mtls = latestOf('mtls');
   if (mtls.length > 0) {
     const best = mtls.find((e) => str(entryFields(e)['src.identity']) !== '' && str(entryFields(e)['dst.identity']) !== '') ?? mtls[0];

@@ -20,7 +20,7 @@ export type LogSource =
   | { readonly kind: 'file'; readonly path: string };
 
 export type LevelFilter = 'all' | LogLevel;
-export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error' | 'unparsed'>;
+export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'unparsed'>;
 
 export interface LogFilters {
   /** Text (case-insensitive), or `/regex/flags`. */
@@ -58,10 +58,22 @@ export type FromLogView =
   | { readonly type: 'clear' }
   /** Export the rows shown (`seqs`) or every row kept, as `kubectl logs --prefix` text, to a file. */
   | { readonly type: 'export'; readonly scope: 'visible' | 'all'; readonly seqs?: readonly number[] }
-  | { readonly type: 'openSettings' };
+  | { readonly type: 'openSettings' }
+  /** Open the AuthorizationPolicy a denial names, from the cluster (kube context) the line came from. */
+  | { readonly type: 'openPolicy'; readonly context: string; readonly namespace: string; readonly name: string };
+
+/** A Kubernetes object name or namespace (DNS-1123 subdomain; namespaces are labels, a subset). */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export function isFromLogView(value: unknown): value is FromLogView {
   if (value === null || typeof value !== 'object') return false;
-  const type = (value as { type?: unknown }).type;
+  const message = value as { type?: unknown; context?: unknown; namespace?: unknown; name?: unknown };
+  const type = message.type;
+  if (type === 'openPolicy') {
+    // Untrusted: only names a policy can have; the panel also checks the context is one it follows.
+    return typeof message.context === 'string' && message.context.length > 0 && message.context.length <= 253
+      && typeof message.namespace === 'string' && message.namespace.length <= 63 && OBJECT_NAME.test(message.namespace)
+      && typeof message.name === 'string' && OBJECT_NAME.test(message.name);
+  }
   return type === 'ready' || type === 'addContext' || type === 'clear' || type === 'export' || type === 'openSettings';
 }

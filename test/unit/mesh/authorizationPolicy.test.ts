@@ -7,7 +7,6 @@ import {
   compileForZtunnel,
   enforcementOf,
   evaluateConnection,
-  parseRejection,
   policyTraps,
   rejectionError,
   type AuthorizationPolicy,
@@ -15,6 +14,7 @@ import {
   type L4Destination,
   type PolicyContext,
 } from '../../../src/mesh/authorizationPolicy';
+import { parseRejection } from '../../../src/logs/policyRejection';
 
 function ap(namespace: string, name: string, spec: AuthorizationPolicy['spec'], apiVersion = 'security.istio.io/v1', annotations?: Record<string, string>): AuthorizationPolicy {
   return { apiVersion, kind: 'AuthorizationPolicy', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, spec };
@@ -230,8 +230,13 @@ describe('where a policy is enforced, and its traps', () => {
 });
 
 describe('ztunnel\'s rejection text', () => {
+  it('what the evaluator writes parses back to the same policy', () => {
+    const deny = ap('shop', 'deny-ops', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['ops'] } }] }] });
+    assert.deepEqual(parseRejection(rejectionError(evaluateConnection([deny], shop, fromOps))!), { kind: 'denied', namespace: 'shop', name: 'deny-ops' });
+  });
+
   it('parses both forms back, and nothing else', () => {
-    assert.deepEqual(parseRejection('connection closed due to policy rejection: explicitly denied by: shop/deny-ops'), { kind: 'denied', policy: 'shop/deny-ops' });
+    assert.deepEqual(parseRejection('connection closed due to policy rejection: explicitly denied by: shop/deny-ops'), { kind: 'denied', namespace: 'shop', name: 'deny-ops' });
     assert.deepEqual(parseRejection('connection closed due to policy rejection: allow policies exist, but none allowed'), { kind: 'none-allowed' });
     assert.equal(parseRejection('connection closed due to policy change'), undefined);
     assert.equal(parseRejection('http status: 401 Unauthorized'), undefined);

@@ -129,6 +129,20 @@ describe('connectionVerdict', () => {
     assert.match(verdict.sentence, /UnknownIssuer/);
   });
 
+  it("says which policy denied it, from the destination's line, over the source's mTLS 401", () => {
+    // ztunnel 1.28 as the test cluster writes it: the source logs the CONNECT's 401, the destination the policy.
+    const fields = 'src.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts"';
+    const outbound = parseZtunnelLine(`2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="http status: 401 Unauthorized"`);
+    const inbound = parseZtunnelLine(`2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: explicitly denied by: accounts/deny-finance"`);
+    const verdict = connectionVerdict([outbound, inbound], 5);
+    assert.equal(verdict.kind, 'denied');
+    assert.deepEqual(verdict.rejection, { kind: 'denied', namespace: 'accounts', name: 'deny-finance' });
+    assert.equal(verdict.sentence, "Denied by accounts/deny-finance: ztunnel's L4 authorization refused the connection.");
+    assert.equal(verdict.sourceIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
+    const none = parseZtunnelLine(inbound.fieldsText ? `2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"` : '');
+    assert.match(connectionVerdict([outbound, none], 5).sentence, /^Denied: ALLOW policies apply, but none allowed it/);
+  });
+
   it('says plain text when no ztunnel logged the connection within the wait (it bypassed the mesh)', () => {
     const verdict = connectionVerdict([], 5);
     assert.equal(verdict.kind, 'not-found');
