@@ -4,9 +4,14 @@
 // halves of the real path: istiod's conversion to ztunnel's form (pilot/pkg/serviceregistry/kube/controller/
 // ambient/authorization.go, convertAuthorizationPolicy/handleRule) and ztunnel's matching (src/rbac.rs
 // Authorization::matches; deny first, then allow, in src/state.rs). Pure: objects are the API's JSON.
+import type { ApiResource } from '../kube/types';
 import { EXPLICITLY_DENIED_BY, NONE_ALLOWED, POLICY_REJECTION_PREFIX } from '../logs/policyRejection';
 import { inCidr, parseCidr, type Cidr } from './cidr';
 import { ISTIO_NAMESPACE } from './meshSummary';
+
+export const AUTHORIZATION_POLICIES: ApiResource = { group: 'security.istio.io', version: 'v1', plural: 'authorizationpolicies' };
+/** Waypoints are Gateways (Gateway API standard channel). */
+export const GATEWAYS: ApiResource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways' };
 
 export interface PolicyTargetRef {
   readonly group?: string;
@@ -431,4 +436,27 @@ export function evaluateConnection(policies: readonly AuthorizationPolicy[], des
 export function rejectionError(verdict: L4Verdict): string | undefined {
   if (verdict.allowed) return undefined;
   return POLICY_REJECTION_PREFIX + (verdict.reason === 'denied' ? EXPLICITLY_DENIED_BY + (verdict.policy ?? '') : NONE_ALLOWED);
+}
+
+// ---- One policy as a row --------------------------------------------------------------------------------
+
+export interface PolicyRow {
+  readonly namespace: string;
+  readonly name: string;
+  readonly action: string;
+  readonly enforcement: Enforcement;
+  readonly traps: readonly PolicyTrap[];
+  /** Istio's status conditions (`ZtunnelAccepted`, `WaypointAccepted`), as `Type: Status (reason: message)`. */
+  readonly conditions: readonly string[];
+}
+
+export function policyRow(policy: AuthorizationPolicy, context: PolicyContext): PolicyRow {
+  return {
+    namespace: policy.metadata?.namespace ?? '',
+    name: policy.metadata?.name ?? '',
+    action: actionOf(policy),
+    enforcement: enforcementOf(policy, context),
+    traps: policyTraps(policy, context),
+    conditions: (policy.status?.conditions ?? []).map((c) => `${c.type ?? '?'}: ${c.status ?? '?'}${c.reason || c.message ? ` (${[c.reason, c.message].filter(Boolean).join(': ')})` : ''}`),
+  };
 }
