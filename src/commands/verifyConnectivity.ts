@@ -9,6 +9,7 @@ import {
   isCurlMissing,
   matchingEntries,
   parseTarget,
+  verdictSettled,
   type ConnectionVerdict,
   type ConnectivityResult,
   type ConnectivityTarget,
@@ -129,7 +130,7 @@ async function findVerdict(
       }),
     );
     const matches = matchingEntries(entries, query);
-    if (matches.length > 0 || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
+    if (verdictSettled(matches) || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
     await sleep(pollMs);
   }
 }

@@ -169,6 +169,15 @@ export function matchingEntries(entries: readonly ZtunnelLogEntry[], query: Conn
 }
 
 /**
+ * Whether the entries found so far settle the verdict: a denial, a TLS failure, or a connection that did
+ * not fail. Other failures (the source's `http status: 401 Unauthorized`, say) may be followed by the destination's line naming the policy: wait for it until the
+ * deadline rather than report half the story.
+ */
+export function verdictSettled(matches: readonly ZtunnelLogEntry[]): boolean {
+  return matches.some((e) => e.class === 'denied' || e.class === 'tls-error' || str(entryFields(e)['error']) === '');
+}
+
+/**
  * `not-found`: no ztunnel logged the connection, so it did not go through the mesh (plain text unless the
  * application itself speaks TLS); `unknown`: no ztunnel log could be read, so nothing can be said.
  */

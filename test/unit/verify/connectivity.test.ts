@@ -8,6 +8,7 @@ import {
   isCurlMissing,
   matchingEntries,
   parseTarget,
+  verdictSettled,
   type ConnectionQuery,
   type ConnectivityTarget,
 } from '../../../src/mesh/connectivity';
@@ -141,6 +142,15 @@ describe('connectionVerdict', () => {
     assert.equal(verdict.sourceIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
     const none = parseZtunnelLine(inbound.fieldsText ? `2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"` : '');
     assert.match(connectionVerdict([outbound, none], 5).sentence, /^Denied: ALLOW policies apply, but none allowed it/);
+  });
+
+  it("waits for the destination's line while only the source's 401 is in", () => {
+    const fields = 'src.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local"';
+    const outbound = parseZtunnelLine(`2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="http status: 401 Unauthorized"`);
+    const inbound = parseZtunnelLine(`2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"`);
+    assert.equal(verdictSettled([outbound]), false);
+    assert.equal(verdictSettled([outbound, inbound]), true);
+    assert.equal(verdictSettled([parseZtunnelLine(mtlsOutbound)]), true);
   });
 
   it('says plain text when no ztunnel logged the connection within the wait (it bypassed the mesh)', () => {
