@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestCluster } from '../cluster/testCluster';
 import type { RunningTestCluster } from '../cluster/testCluster';
 import { runKubectl } from './kubectl';
+import { ALLOW_FINANCE_BY_PRINCIPAL } from './manifests';
 import { emittedLines, eventually } from './testUtil';
 
 let cluster: RunningTestCluster;
@@ -38,21 +39,7 @@ function apply(name: string, yaml: string, context = 'cluster-1') {
   return kubectl(['apply', '--validate=false', '-f', file], context);
 }
 
-const allowFinance = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata:
-  name: accounts-allow-finance
-  namespace: accounts
-spec:
-  selector:
-    matchLabels:
-      app: accounts
-  action: ALLOW
-  rules:
-  - from:
-    - source:
-        principals: ["cluster.local/ns/finance/sa/curl"]
-    to:
+const allowFinance = `${ALLOW_FINANCE_BY_PRINCIPAL}    to:
     - operation:
         ports: ["8080"]
 `;
