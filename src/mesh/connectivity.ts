@@ -168,6 +168,13 @@ export function matchingEntries(entries: readonly ZtunnelLogEntry[], query: Conn
   });
 }
 
+/** A "none allowed" denial with the ALLOW policies that apply to the destination named in its sentence. */
+export function withAllowPolicies(verdict: ConnectionVerdict, allowPolicies: readonly string[] | undefined): ConnectionVerdict {
+  if (verdict.rejection?.kind !== 'none-allowed' || allowPolicies === undefined) return verdict;
+  const listed = allowPolicies.length > 0 ? ` No rule of ${allowPolicies.join(', ')} matched it.` : '';
+  return { ...verdict, allowPolicies, sentence: verdict.sentence + listed };
+}
+
 /**
  * Whether the entries found so far settle the verdict: a denial, a TLS failure, or a connection that did
  * not fail. Other failures (the source's `http status: 401 Unauthorized`, say) may be followed by the destination's line naming the policy: wait for it until the
@@ -189,6 +196,8 @@ export interface ConnectionVerdict {
   readonly destinationIdentity?: string;
   /** `denied`: which policy refused it, or that no ALLOW matched (ztunnel's rejection). */
   readonly rejection?: PolicyRejection;
+  /** For "none allowed": the ALLOW policies that apply to the destination (`ns/name`), when they could be read. */
+  readonly allowPolicies?: readonly string[];
   /** The entry the verdict rests on (the access-log line), when there is one. */
   readonly entry?: ZtunnelLogEntry;
   /** One plain sentence for the user. */

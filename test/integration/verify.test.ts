@@ -199,8 +199,16 @@ describe('Verify: identities, connectivity, health', function () {
       assert.equal(document?.languageId, 'yaml');
       assert.match(document?.getText() ?? '', /^apiVersion: security\.istio\.io\/v1\nkind: AuthorizationPolicy\nmetadata:\n[\s\S]* {2}name: deny-finance\n[\s\S]*spec:\n {2}action: DENY\n {2}rules:\n {2}- from:\n {4}- source:\n {8}namespaces:\n {8}- finance\n/);
       assert.doesNotMatch(document?.getText() ?? '', /managedFields/);
-    } finally {
+      // An allow-nothing policy (`spec: {}`) instead: "none allowed", with the ALLOW policies that apply named.
       await kubectl('--context', 'cluster-1', 'delete', 'authorizationpolicy', '-n', 'accounts', 'deny-finance');
+      writeFileSync(file, 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: allow-nothing\n  namespace: accounts\nspec: {}\n');
+      await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', file);
+      const [none] = (await connectivity(['cluster-1'])) ?? [];
+      assert.equal(none?.verdict?.kind, 'denied', none?.verdict?.sentence);
+      assert.deepEqual(none?.verdict?.allowPolicies, ['accounts/allow-nothing']);
+      assert.match(none?.verdict?.sentence ?? '', /^Denied: ALLOW policies apply, but none allowed it: .* No rule of accounts\/allow-nothing matched it\.$/);
+    } finally {
+      await kubectl('--context', 'cluster-1', 'delete', 'authorizationpolicy', '-n', 'accounts', 'deny-finance', 'allow-nothing', '--ignore-not-found');
     }
     const [allowed] = (await connectivity(['cluster-1'])) ?? [];
     assert.equal(allowed?.verdict?.kind, 'mtls', allowed?.verdict?.sentence);

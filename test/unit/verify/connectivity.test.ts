@@ -9,6 +9,7 @@ import {
   matchingEntries,
   parseTarget,
   verdictSettled,
+  withAllowPolicies,
   type ConnectionQuery,
   type ConnectivityTarget,
 } from '../../../src/mesh/connectivity';
@@ -142,6 +143,16 @@ describe('connectionVerdict', () => {
     assert.equal(verdict.sourceIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
     const none = parseZtunnelLine(inbound.fieldsText ? `2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"` : '');
     assert.match(connectionVerdict([outbound, none], 5).sentence, /^Denied: ALLOW policies apply, but none allowed it/);
+  });
+
+  it('a "none allowed" denial lists the ALLOW policies that apply to the destination', () => {
+    const inbound = parseZtunnelLine('2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"');
+    const verdict = withAllowPolicies(connectionVerdict([inbound], 5), ['accounts/accounts-allow-web', 'istio-system/mesh-allow']);
+    assert.deepEqual(verdict.allowPolicies, ['accounts/accounts-allow-web', 'istio-system/mesh-allow']);
+    assert.match(verdict.sentence, / No rule of accounts\/accounts-allow-web, istio-system\/mesh-allow matched it\.$/);
+    // Unread (forbidden), or another verdict: unchanged.
+    assert.equal(withAllowPolicies(connectionVerdict([inbound], 5), undefined).allowPolicies, undefined);
+    assert.equal(withAllowPolicies(connectionVerdict([parseZtunnelLine(mtlsOutbound)], 5), ['a/b']).allowPolicies, undefined);
   });
 
   it("waits for the destination's line while only the source's 401 is in", () => {
