@@ -1,70 +1,8 @@
-// The one typed accessor for `ambient.*` settings. Each key here is declared in package.json
-// (`contributes.configuration`) with the same default; add a key in both places.
+// The one typed accessor for `ambient.*` settings (their names, types and defaults: shared/settings.ts).
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { DEFAULT_COMMAND_SETTINGS } from './commands/host';
-import type { CommandSettings } from './commands/host';
-import type { WorkloadKind } from './kube/types';
-import { DEFAULT_LOG_SETTINGS } from './webview/logPanel';
-import type { LogSettings } from './webview/logPanel';
-
-export const CONFIG_SECTION = 'ambient';
-
-export interface AmbientSettings {
-  /** Kubeconfig file(s) to read instead of KUBECONFIG / ~/.kube/config: one path or a list, `~` allowed. */
-  kubeconfig: string | string[];
-  /** Folders searched for exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin) before PATH. */
-  execPluginPath: string[];
-  /** Seconds before an ordinary Kubernetes request gives up. */
-  requestTimeoutSeconds: number;
-  /** Namespaces treated as system namespaces (hidden by `explorer.hideSystemNamespaces`, not counted). */
-  'explorer.systemNamespaces': string[];
-  'explorer.hideSystemNamespaces': boolean;
-  /** Show only namespaces enrolled in ambient (the filter button in the Clusters view title). */
-  'explorer.showOnlyAmbient': boolean;
-  /** Milliseconds to gather watch events before the tree redraws. */
-  'explorer.refreshDelayMs': number;
-  /** Most requests in flight at once when a command has many targets. */
-  concurrency: number;
-  /** Server-side dry run for every write. */
-  dryRun: boolean;
-  'restart.kinds': WorkloadKind[];
-  'restart.rolloutTimeoutSeconds': number;
-  'restart.confirm': boolean;
-  /** Ask before every write (enroll, remove, restart), naming its targets. */
-  confirmWrites: boolean;
-  'enroll.checkFirst': boolean;
-  /** Namespaces Check Ambient Health expects enrolled on every selected context, besides those ambient on any. */
-  'health.expectedNamespaces': string[];
-  /** Lines of history from each ztunnel pod when a log view opens. */
-  'logs.tailLines': number;
-  /** Newest entries a log view keeps. */
-  'logs.maxEntries': number;
-  'logs.ztunnelNamespace': string;
-  'logs.ztunnelSelector': string;
-}
-
-export const SETTING_DEFAULTS: AmbientSettings = {
-  kubeconfig: [],
-  execPluginPath: [],
-  requestTimeoutSeconds: 15,
-  'explorer.systemNamespaces': ['kube-system', 'kube-public', 'kube-node-lease'],
-  'explorer.hideSystemNamespaces': true,
-  'explorer.showOnlyAmbient': false,
-  'explorer.refreshDelayMs': 100,
-  concurrency: DEFAULT_COMMAND_SETTINGS.concurrency,
-  dryRun: DEFAULT_COMMAND_SETTINGS.dryRun,
-  'restart.kinds': [...DEFAULT_COMMAND_SETTINGS.restartKinds],
-  'restart.rolloutTimeoutSeconds': DEFAULT_COMMAND_SETTINGS.rolloutTimeoutSeconds,
-  'restart.confirm': DEFAULT_COMMAND_SETTINGS.confirmRestart,
-  confirmWrites: DEFAULT_COMMAND_SETTINGS.confirmWrites,
-  'enroll.checkFirst': DEFAULT_COMMAND_SETTINGS.checkBeforeEnroll,
-  'health.expectedNamespaces': [],
-  'logs.tailLines': DEFAULT_LOG_SETTINGS.tailLines,
-  'logs.maxEntries': DEFAULT_LOG_SETTINGS.maxEntries,
-  'logs.ztunnelNamespace': DEFAULT_LOG_SETTINGS.namespace,
-  'logs.ztunnelSelector': DEFAULT_LOG_SETTINGS.labelSelector,
-};
+import { CONFIG_SECTION, DEFAULT_LOG_SETTINGS, SETTING_DEFAULTS } from './shared/settings';
+import type { AmbientSettings, CommandSettings, LogSettings } from './shared/settings';
 
 export function setting<K extends keyof AmbientSettings>(key: K): AmbientSettings[K] {
   return vscode.workspace.getConfiguration(CONFIG_SECTION).get<AmbientSettings[K]>(key, SETTING_DEFAULTS[key]);

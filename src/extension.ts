@@ -8,7 +8,7 @@ import { createVscodeHost } from './commands/vscodeHost';
 import { commandSettings, execPluginPath, kubeconfigPaths, logSettings, onDidChangeSetting, setting } from './config';
 import { AccessReviews } from './kube/access';
 import { createKubeClients } from './kube/kubeClients';
-import { kubeLogger, logDisposable, logger, showLog } from './log';
+import { kubeLogger, logDisposable, logger } from './log';
 import { HealthResults } from './mesh/health';
 import { MeshModel } from './mesh/meshModel';
 import { ClustersTreeProvider } from './views/clustersTreeProvider';
@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   const commandDeps = {
     kube,
     host: createVscodeHost(),
-    log: { info: commandsLog.info, warn: commandsLog.warn, error: commandsLog.error, show: () => showLog() },
+    log: commandsLog,
     settings: commandSettings,
     access,
   };
@@ -114,11 +114,11 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
   // AuthorizationPolicies as read-only YAML: from the tree's policy rows and the log view's denials.
   const policyDocuments = new PolicyDocuments(kube);
-  context.subscriptions.push(policyDocuments, ...registerPolicyCommands(policyDocuments));
+  context.subscriptions.push(policyDocuments, ...registerPolicyCommands(policyDocuments, commandDeps));
   const openPolicy = async (kubeContext: string, namespace: string, name: string) => {
     await policyDocuments.open({ context: kubeContext, namespace, name });
   };
-  context.subscriptions.push(...registerLogCommands({ kube, extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings, openPolicy }));
+  context.subscriptions.push(...registerLogCommands({ kube, host: createVscodeHost(), extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings, openPolicy }));
 
   return { model, clusters, clustersView, decorations, statusBar, health };
 }

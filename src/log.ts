@@ -27,6 +27,8 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Reveal the output log (only when the user asks: "Show Log"). */
+  show(preserveFocus?: boolean): void;
 }
 
 /** A logger whose lines start with `[component]`. */
@@ -38,6 +40,7 @@ export function logger(component: string): Logger {
     info: (m) => logChannel().info(tag(m)),
     warn: (m) => logChannel().warn(tag(m)),
     error: (m) => logChannel().error(tag(m)),
+    show: (preserveFocus) => logChannel().show(preserveFocus),
   };
 }
 

@@ -3,7 +3,8 @@
 // handlers never import `vscode`, so unit tests drive them with a scripted host and a fake cluster, and
 // the extension-host tests with the real kube layer. `vscodeHost.ts` is the real window.
 import type { Access } from '../kube/access';
-import type { AccessQuestion, KubeClients, WorkloadKind } from '../kube/types';
+import type { AccessQuestion, KubeClients } from '../kube/types';
+import type { CommandSettings } from '../shared/settings';
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -43,33 +44,6 @@ export interface AuditLog {
   /** Reveal the log (only when the user asks: "Show Log"). */
   show?(preserveFocus?: boolean): void;
 }
-
-export interface CommandSettings {
-  /** Most requests in flight at once when a command has many targets (`ambient.concurrency`). */
-  readonly concurrency: number;
-  /** Server-side dry run (`dryRun=All`) for every write (`ambient.dryRun`). */
-  readonly dryRun: boolean;
-  /** Kinds that Restart Workloads restarts (`ambient.restart.kinds`). */
-  readonly restartKinds: readonly WorkloadKind[];
-  /** How long to follow rollouts after a restart before reporting "not ready" (`ambient.restart.rolloutTimeoutSeconds`). */
-  readonly rolloutTimeoutSeconds: number;
-  /** Ask before restarting a namespace's workloads (`ambient.restart.confirm`). */
-  readonly confirmRestart: boolean;
-  /** Ask before every write, naming its targets (`ambient.confirmWrites`); off skips every confirmation. */
-  readonly confirmWrites: boolean;
-  /** Run Check Before Enrolling inside Enroll's confirmation (`ambient.enroll.checkFirst`). */
-  readonly checkBeforeEnroll: boolean;
-}
-
-export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
-  concurrency: 8,
-  dryRun: false,
-  restartKinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
-  rolloutTimeoutSeconds: 300,
-  confirmRestart: true,
-  confirmWrites: true,
-  checkBeforeEnroll: true,
-};
 
 export interface CommandDeps {
   readonly kube: Pick<KubeClients, 'state' | 'client'>;

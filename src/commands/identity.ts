@@ -3,7 +3,8 @@
 import type { KubeClients } from '../kube/types';
 import { DEFAULT_TRUST_DOMAIN, spiffeId, trustDomainFromMeshConfig } from '../mesh/identity';
 import { ISTIO_NAMESPACE, MESH_CONFIG_MAP } from '../mesh/meshSummary';
-import { messageOf, reasonOf } from '../mesh/problems';
+import { messageOf } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import type { CommandDeps } from './host';
 import type { PodRef } from './pickers';
 

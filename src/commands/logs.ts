@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import { LogPanel, registerLogPanelSerializer } from '../webview/logPanel';
 import type { LogPanelDeps } from '../webview/logPanel';
+import { LOG_COMMANDS } from '../shared/commandIds';
+import { guarded } from './guarded';
+import type { CommandHost } from './host';
+import { pickContext } from './pickers';
 import { targetOf } from './target';
-
-export const LOG_COMMANDS = {
-  show: 'ambient.logs.show',
-  openFile: 'ambient.logs.openFile',
-} as const;
 
 export interface ShowLogsTarget {
   readonly context: string;
@@ -23,21 +22,19 @@ export function showLogsTarget(argument: unknown): ShowLogsTarget | undefined {
   return target.kind === 'context' ? { context: target.context } : { context: target.context, namespace: target.namespace };
 }
 
-export function registerLogCommands(deps: LogPanelDeps): vscode.Disposable[] {
+export interface LogCommandDeps extends LogPanelDeps {
+  /** The window: the context pick and messages go through it, as for every other command. */
+  readonly host: CommandHost;
+  readonly log: LogPanelDeps['log'] & { show?(preserveFocus?: boolean): void };
+}
+
+export function registerLogCommands(deps: LogCommandDeps): vscode.Disposable[] {
   const show = async (argument?: unknown): Promise<LogPanel | undefined> => {
     let target = showLogsTarget(argument);
     if (!target) {
-      const state = deps.kube.state();
-      if (state.contexts.length === 0) {
-        void vscode.window.showErrorMessage(state.problem?.message ?? 'No kube contexts found: ztunnel logs need a cluster.');
-        return undefined;
-      }
-      const picked = await vscode.window.showQuickPick(
-        state.contexts.map((c) => ({ label: c.name, description: c.isCurrent ? 'current context' : undefined })),
-        { title: 'Show ztunnel Logs', placeHolder: 'Which cluster’s ztunnel pods?' },
-      );
-      if (!picked) return undefined;
-      target = { context: picked.label };
+      const context = await pickContext(deps, 'Show ztunnel Logs');
+      if (!context) return undefined;
+      target = { context };
     }
     return LogPanel.create(deps, { kind: 'cluster', contexts: [target.context], namespace: target.namespace });
   };
@@ -57,8 +54,8 @@ export function registerLogCommands(deps: LogPanelDeps): vscode.Disposable[] {
   };
 
   return [
-    vscode.commands.registerCommand(LOG_COMMANDS.show, show),
-    vscode.commands.registerCommand(LOG_COMMANDS.openFile, openFile),
+    vscode.commands.registerCommand(LOG_COMMANDS.show, guarded(deps, 'Show ztunnel Logs', show)),
+    vscode.commands.registerCommand(LOG_COMMANDS.openFile, guarded(deps, 'Open ztunnel Log File', openFile)),
     registerLogPanelSerializer(deps),
     { dispose: () => [...LogPanel.open].forEach((panel) => panel.dispose()) },
   ];

@@ -1,7 +1,8 @@
 // The plan of what to patch, decided from what the cluster said before any write: which namespaces get
 // which label patch, which are already as asked, which do not exist. Pure, so the rules are unit-tested.
 import type { WorkloadKind } from '../kube/types';
-import { DATAPLANE_MODE_LABEL, INJECTION_LABEL, REVISION_LABEL } from '../mesh/labels';
+import { isAmbient, sidecarInjectionLabels } from '../mesh/dataplane';
+import { DATAPLANE_MODE_LABEL } from '../mesh/labels';
 
 export interface NamespaceRef {
   readonly context: string;
@@ -27,21 +28,6 @@ export function workloadKey(ref: WorkloadRef): string {
 
 export function describeWorkload(ref: WorkloadRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name} (${ref.context})`;
-}
-
-export function isAmbient(labels: Labels | undefined): boolean {
-  return labels?.[DATAPLANE_MODE_LABEL] === 'ambient';
-}
-
-/** The labels that make Istio inject sidecars into this namespace's new pods (sidecar wins over ambient). */
-export function sidecarInjectionLabels(labels: Labels | undefined): { key: string; value: string }[] {
-  const found: { key: string; value: string }[] = [];
-  const injection = labels?.[INJECTION_LABEL];
-  if (injection === 'enabled') found.push({ key: INJECTION_LABEL, value: injection });
-  // `istio-injection=disabled` overrides a revision label: then the revision label injects nothing.
-  const revision = labels?.[REVISION_LABEL];
-  if (revision !== undefined && injection !== 'disabled') found.push({ key: REVISION_LABEL, value: revision });
-  return found;
 }
 
 export type EnrollStep =

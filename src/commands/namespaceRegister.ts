@@ -1,7 +1,7 @@
 // Registers the enroll / remove / restart / identity commands. Each handler resolves its targets (tree
 // node(s) or palette picks) and returns its report, so tests can run it with executeCommand.
 import * as vscode from 'vscode';
-import { messageOf } from '../mesh/problems';
+import { guarded } from './guarded';
 import type { CommandDeps } from './host';
 import { copyPodIdentity } from './identity';
 import {
@@ -12,35 +12,9 @@ import {
   unenrollNamespaces,
 } from './namespaceCommands';
 import { asNamespaceRef, asPodRef, asWorkloadRef, namespaceTargets, pickContexts, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from './pickers';
-import { ROWS_LOST_SENTENCE, rowsLost, targetsOf } from './target';
+import { targetsOf } from './target';
+import { NAMESPACE_COMMANDS } from '../shared/commandIds';
 
-export const NAMESPACE_COMMANDS = {
-  enroll: 'ambient.namespace.enroll',
-  unenroll: 'ambient.namespace.unenroll',
-  restartWorkloads: 'ambient.namespace.restartWorkloads',
-  enrollAcrossClusters: 'ambient.namespace.enrollAcrossClusters',
-  restartWorkload: 'ambient.workload.restart',
-  copyIdentity: 'ambient.pod.copyIdentity',
-} as const;
-
-/** A handler that throws still tells the user (one sentence) and the log, instead of failing silently. */
-function guarded<A extends unknown[], R>(deps: CommandDeps, title: string, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
-  return async (...args: A) => {
-    if (rowsLost(args)) {
-      deps.log.warn(`${title}: invoked from the tree with ${args.length} argument(s), none of them a row: ${ROWS_LOST_SENTENCE}`);
-      void deps.host.showMessage('warning', `${title}: ${ROWS_LOST_SENTENCE}`, {});
-      return undefined;
-    }
-    try {
-      return await handler(...args);
-    } catch (error) {
-      const message = messageOf(error);
-      deps.log.error(`${title}: ${message}`);
-      void deps.host.showMessage('error', `${title}: ${message}`, {});
-      return undefined;
-    }
-  };
-}
 
 export function registerNamespaceCommands(deps: CommandDeps): vscode.Disposable[] {
   const register = <R>(id: string, title: string, handler: (...args: unknown[]) => Promise<R>) =>

@@ -6,7 +6,7 @@ import { WRITE_ACCESS } from '../kube/access';
 import { messageOf } from '../mesh/problems';
 import type { CommandDeps, PickItem } from './host';
 import type { NamespaceRef, WorkloadRef } from './namespacePlan';
-import { isAmbient, sidecarInjectionLabels } from './namespacePlan';
+import { isAmbient, sidecarInjectionLabels } from '../mesh/dataplane';
 import { invokedOn, RESTARTABLE_KINDS, targetOf, targetsOf } from './target';
 
 export interface PodRef extends NamespaceRef {

@@ -1,17 +1,14 @@
 // Registers Check Before Enrolling… and Restart Uncaptured Workloads. Targets are resolved as Enroll's
 // are: the selected namespace node(s) (any clusters), or contexts then namespace names picked.
 import * as vscode from 'vscode';
-import { messageOf } from '../mesh/problems';
+import { guarded } from './guarded';
 import type { CommandDeps } from './host';
 import { checkBeforeEnrolling, PREFLIGHT_TITLE, type PreflightViews } from './preflight';
 import { asNamespaceRef, pickContexts, pickNamespaceNames, refsFromArgs } from './pickers';
 import type { NamespaceRef } from './namespacePlan';
 import { RESTART_UNCAPTURED_TITLE, restartUncapturedWorkloads } from './restartUncaptured';
+import { PREFLIGHT_COMMANDS } from '../shared/commandIds';
 
-export const PREFLIGHT_COMMANDS = {
-  preflight: 'ambient.namespace.preflight',
-  restartUncaptured: 'ambient.namespace.restartUncaptured',
-} as const;
 
 /** The selected nodes, or contexts and namespace names picked (the same names on each context). */
 async function multiClusterTargets(deps: CommandDeps, args: readonly unknown[], title: string): Promise<NamespaceRef[] | undefined> {
@@ -25,18 +22,13 @@ async function multiClusterTargets(deps: CommandDeps, args: readonly unknown[], 
 
 export function registerPreflightCommands(deps: CommandDeps & { views: PreflightViews }): vscode.Disposable[] {
   const register = <R>(id: string, title: string, handler: (targets: NamespaceRef[]) => Promise<R>) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
+    vscode.commands.registerCommand(
+      id,
+      guarded(deps, title, async (...args: unknown[]) => {
         const targets = await multiClusterTargets(deps, args, title);
-        return targets ? await handler(targets) : undefined;
-      } catch (error) {
-        // A handler that throws still tells the user (one sentence) and the log.
-        const message = messageOf(error);
-        deps.log.error(`${title}: ${message}`);
-        void deps.host.showMessage('error', `${title}: ${message}`, {});
-        return undefined;
-      }
-    });
+        return targets ? handler(targets) : undefined;
+      }),
+    );
   return [
     register(PREFLIGHT_COMMANDS.preflight, `${PREFLIGHT_TITLE}…`, (targets) => checkBeforeEnrolling(deps, targets)),
     register(PREFLIGHT_COMMANDS.restartUncaptured, RESTART_UNCAPTURED_TITLE, (targets) => restartUncapturedWorkloads(deps, targets)),

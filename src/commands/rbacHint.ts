@@ -1,7 +1,8 @@
 // Turn a failed write into one sentence a user can act on. A 403 names the verb, resource, namespace and
 // user, and says which RBAC grant is missing (with the kubectl commands that would grant it); a 404 on a
 // namespace says it does not exist (we never create it). Pure: no `vscode`.
-import { messageOf, reasonOf } from '../mesh/problems';
+import { messageOf } from '../mesh/problems';
+import { denialOf, reasonOf } from '../kube/errors';
 
 /** The write that failed, as the command knows it (not parsed back from the error). */
 export interface WriteRequest {
@@ -16,9 +17,9 @@ export interface WriteRequest {
   readonly name: string;
 }
 
-/** The API server's Status message names the authenticated user (`User "viewer" cannot patch ...`). */
-function userFromMessage(message: string): string | undefined {
-  return /user "([^"]+)"/i.exec(message)?.[1];
+/** Who was refused: the API server's name for the user (from the kube layer's denial), else the kubeconfig's. */
+function refusedUser(error: unknown, request: WriteRequest): string {
+  return denialOf(error)?.user ?? request.user ?? 'the current user';
 }
 
 function where(request: WriteRequest): string {
@@ -65,7 +66,7 @@ export function describeWriteFailure(error: unknown, request: WriteRequest): str
   const reason = reasonOf(error);
   const message = messageOf(error);
   if (reason === 'forbidden') {
-    const user = userFromMessage(message) ?? request.user ?? 'the current user';
+    const user = refusedUser(error, request);
     return `Forbidden: ${request.context} (user "${user}") may not ${request.verb} ${request.resource} "${request.name}"${where(request)}; use a context that can write.`;
   }
   if (reason === 'not-found') {
@@ -78,7 +79,7 @@ export function describeWriteFailure(error: unknown, request: WriteRequest): str
 /** For a 403: the RBAC grant that would allow the write, as kubectl commands (shown behind Show Details). */
 export function writeFailureHint(error: unknown, request: WriteRequest): string | undefined {
   if (reasonOf(error) !== 'forbidden') return undefined;
-  return rbacHint(request, userFromMessage(messageOf(error)) ?? request.user ?? 'the current user');
+  return rbacHint(request, refusedUser(error, request));
 }
 
 /** The WriteFailure to throw for a failed write. */

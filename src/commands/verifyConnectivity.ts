@@ -64,6 +64,8 @@ function hasCurlContainer(pod: V1Pod): boolean {
 
 /** The target of the last test in this window (the pick's first row, the input's default). */
 let lastTarget: string | undefined;
+/** The source tested last on each context: offered first next time (there is no default source). */
+const lastSource = new Map<string, ConnectivityRequest['source']>();
 
 /** The container to exec in: one named `curl` if there is one, else the first. */
 function curlContainer(pod: V1Pod): string | undefined {
@@ -216,8 +218,9 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
         .filter((p) => isRunning(p) && hasCurlContainer(p))
         .map((p) => p.metadata?.namespace ?? ''),
     );
-    const items = names.map((n): PickItem<string> => ({ label: n, description: withCurl.has(n) ? 'has a pod with curl' : undefined, value: n }));
-    items.sort((a, b) => Number(withCurl.has(b.value)) - Number(withCurl.has(a.value)));
+    const last = lastSource.get(context)?.namespace;
+    const items = names.map((n): PickItem<string> => ({ label: n, description: [n === last ? 'tested last' : '', withCurl.has(n) ? 'has a pod with curl' : ''].filter(Boolean).join(' · ') || undefined, value: n }));
+    items.sort((a, b) => Number(b.value === last) - Number(a.value === last) || Number(withCurl.has(b.value)) - Number(withCurl.has(a.value)));
     ns = await deps.host.pickOne(items, { title: 'Test Connectivity: source namespace', placeHolder: `Namespace of the source pod on ${context}` });
     if (!ns) return undefined;
   }
@@ -227,7 +230,10 @@ async function pickSource(deps: VerifyDeps, context: string, namespace: string |
     return undefined;
   }
   const curlWorkloads = new Set(pods.filter(hasCurlContainer).map(workloadNameOf));
-  const workloads = [...new Set(pods.map(workloadNameOf))].sort((a, b) => Number(curlWorkloads.has(b)) - Number(curlWorkloads.has(a)) || a.localeCompare(b));
+  const lastWorkload = lastSource.get(context)?.namespace === ns ? lastSource.get(context)?.workload : undefined;
+  const workloads = [...new Set(pods.map(workloadNameOf))].sort(
+    (a, b) => Number(b === lastWorkload) - Number(a === lastWorkload) || Number(curlWorkloads.has(b)) - Number(curlWorkloads.has(a)) || a.localeCompare(b),
+  );
   if (workloads.length === 1) return { namespace: ns, workload: workloads[0] };
   const workload = await deps.host.pickOne(
     workloads.map((w) => ({ label: w, description: pods.filter((p) => workloadNameOf(p) === w).map((p) => p.metadata?.name).join(', '), value: w })),
@@ -269,6 +275,7 @@ async function pickTarget(deps: VerifyDeps, context: string, sourceNamespace: st
 /** Run the request and show it; the panel's Run again runs the same request again (no picks). */
 async function runAndShow(deps: VerifyDeps, request: ConnectivityRequest): Promise<ConnectivityResult[]> {
   lastTarget = request.target;
+  for (const context of request.contexts) lastSource.set(context, request.source);
   const where = request.contexts.join(', ');
   const results = await deps.host.withProgress(`Test Connectivity: ${request.source.namespace} → ${request.target} on ${where}`, () => runConnectivityTest(deps, request));
   deps.views.showConnectivity(results, () => runAndShow(deps, request));

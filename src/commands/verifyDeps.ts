@@ -8,14 +8,15 @@ import type { ConnectivityResult } from '../mesh/connectivity';
 import { podFacts } from '../mesh/dataplane';
 import type { HealthReport, HealthResults } from '../mesh/health';
 import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
-import { messageOf, reasonOf } from '../mesh/problems';
+import { messageOf } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import { parseConfigDump, type ZtunnelDumpResult } from '../mesh/ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { parseZtunnelLine } from '../logs/parser';
 import { runBatch } from './batch';
 import type { CommandHost } from './host';
 import { targetOf } from './target';
-import type { IdentitiesModel } from './verifyIdentities';
+import type { IdentitiesModel } from '../shared/verifyProtocol';
 
 export const ZTUNNEL_ADMIN_PORT = 15000;
 
@@ -23,6 +24,8 @@ export interface VerifyLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Reveal the log ("Show Log" on a failed command). */
+  show?(preserveFocus?: boolean): void;
 }
 
 /** Where results are shown: webview panels in the editor, a recorder in tests. */

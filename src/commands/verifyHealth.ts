@@ -2,10 +2,11 @@
 // workloads, nodes, ztunnel logs for XDS, namespaces and pods, ztunnel's workload table for stale
 // captures), evaluate, show the report, and keep the worst result for the tree's Mesh node.
 import type { ClusterClient, V1Node } from '../kube/types';
-import { namespaceFacts, podFacts } from '../mesh/dataplane';
+import { isAmbient, namespaceFacts, podFacts } from '../mesh/dataplane';
 import { evaluateHealth, type HealthInput, type HealthReport, type NamespaceHealthInput, type ZtunnelXdsInput } from '../mesh/health';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary, type MeshSummary } from '../mesh/meshSummary';
-import { messageOf, problemFrom, reasonOf } from '../mesh/problems';
+import { messageOf, problemFrom } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import { findDisagreements, mergeWorkloads } from '../mesh/ztunnelConfig';
 import {
   ZTUNNEL_CONCURRENCY,
@@ -103,7 +104,7 @@ export async function gatherHealthInput(deps: Pick<VerifyDeps, 'kube' | 'log'>, 
     });
     const read = dumps.filter((d) => d.dump);
     if (read.length > 0 && livePods && namespaces.value) {
-      const ambient = new Set(namespaces.value.map(namespaceFacts).filter((n) => n.labels['istio.io/dataplane-mode'] === 'ambient').map((n) => n.name));
+      const ambient = new Set(namespaces.value.map(namespaceFacts).filter((n) => isAmbient(n.labels)).map((n) => n.name));
       disagreements = findDisagreements({
         pods: livePods.map(podFacts).filter((p) => p.phase === 'Running').map((pod) => ({ pod, namespaceAmbient: ambient.has(pod.namespace) })),
         workloads: mergeWorkloads(read),

@@ -11,56 +11,13 @@ import {
   mergeCertificates,
   mergeWorkloads,
   parseConfigDump,
-  type CertificateRow,
-  type DerivedIdentityRow,
-  type Disagreement,
   type ZtunnelDumpResult,
-  type ZtunnelWorkloadRow,
 } from '../mesh/ztunnelConfig';
-import { LAYOUT_DESCRIPTIONS, type TableName, type TableRow } from '../mesh/ztunnelDump';
+import { LAYOUT_DESCRIPTIONS } from '../mesh/ztunnelDump';
+import type { IdentitiesModel, ZtunnelTables } from '../shared/verifyProtocol';
 import { readTrustDomain } from './identity';
 import { pickContext } from './pickers';
 import { contextOfArg, listZtunnelPods, readConfigDumps, type VerifyDeps } from './verifyDeps';
-
-export type IdentitySource = 'ztunnel' | 'service-accounts';
-
-/** One ztunnel's own tables (services, policies and connections differ per node), as istioctl prints them. */
-export interface ZtunnelTables {
-  /** The ztunnel pod, or the file's name for a saved dump. */
-  readonly ztunnelPod: string;
-  readonly node?: string;
-  /** Which layout its dump has, in words, and the Istio version it names. */
-  readonly layout: string;
-  readonly istioVersion?: string;
-  readonly services: readonly TableRow<'services'>[];
-  readonly policies: readonly TableRow<'policies'>[];
-  readonly connections: readonly TableRow<'connections'>[];
-  /** Why a table is empty because of the dump's layout. */
-  readonly absent: Partial<Record<TableName, string>>;
-}
-
-export interface IdentitiesModel {
-  readonly context: string;
-  /** The namespace the command was invoked on: the table's initial filter. */
-  readonly namespace?: string;
-  readonly source: IdentitySource;
-  /** Why the view shows derived identities instead of ztunnel's (forbidden port-forward, no ztunnel). */
-  readonly fallbackReason?: string;
-  readonly workloads: readonly ZtunnelWorkloadRow[];
-  readonly certificates: readonly CertificateRow[];
-  readonly derived: readonly DerivedIdentityRow[];
-  readonly disagreements: readonly Disagreement[];
-  /** How many ztunnel config dumps were read (one per node). */
-  readonly ztunnelsRead: number;
-  /** ztunnel pods that could not be read (the others still count). */
-  readonly unreadable: readonly { readonly pod: string; readonly error: string }[];
-  /** Per ztunnel: its services, policies and connections (the Services / Policies / Connections tabs). */
-  readonly ztunnels: readonly ZtunnelTables[];
-  readonly namespaces: readonly string[];
-  readonly generatedAt: string;
-  /** Set when the panel shows a saved config dump instead of a cluster. */
-  readonly file?: string;
-}
 
 export interface IdentitiesGathered {
   readonly model: IdentitiesModel;

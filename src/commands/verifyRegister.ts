@@ -4,18 +4,14 @@ import * as vscode from 'vscode';
 import type { KubeClients } from '../kube/types';
 import type { HealthResults } from '../mesh/health';
 import { VerifyPanels } from '../webview/identitiesPanel';
+import { guarded } from './guarded';
 import type { CommandHost } from './host';
 import { testConnectivity } from './verifyConnectivity';
 import type { VerifyDeps, VerifyHost, VerifyLog } from './verifyDeps';
 import { checkAmbientHealth } from './verifyHealth';
 import { showConfigDumpFile, showWorkloadIdentities } from './verifyIdentities';
+import { VERIFY_COMMANDS } from '../shared/commandIds';
 
-export const VERIFY_COMMANDS = {
-  showIdentities: 'ambient.identity.show',
-  testConnectivity: 'ambient.check.connectivity',
-  checkHealth: 'ambient.check.health',
-  openConfigDump: 'ambient.ztunnel.openConfigDump',
-} as const;
 
 export interface RegisterVerifyDeps {
   readonly kube: Pick<KubeClients, 'state' | 'client'>;
@@ -40,10 +36,10 @@ export function registerVerifyCommands(deps: RegisterVerifyDeps): vscode.Disposa
   const verify: VerifyDeps = { kube: deps.kube, host, log: deps.log, views: panels, health: deps.health, expectedNamespaces: deps.expectedNamespaces };
   return [
     panels,
-    vscode.commands.registerCommand(VERIFY_COMMANDS.showIdentities, (arg?: unknown) => showWorkloadIdentities(verify, arg)),
-    vscode.commands.registerCommand(VERIFY_COMMANDS.testConnectivity, (arg?: unknown) => testConnectivity(verify, arg)),
-    vscode.commands.registerCommand(VERIFY_COMMANDS.checkHealth, (arg?: unknown) => checkAmbientHealth(verify, arg)),
-    vscode.commands.registerCommand(VERIFY_COMMANDS.openConfigDump, async (arg?: unknown) => {
+    vscode.commands.registerCommand(VERIFY_COMMANDS.showIdentities, guarded(verify, 'Show Workload Identities', (arg?: unknown) => showWorkloadIdentities(verify, arg))),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.testConnectivity, guarded(verify, 'Test Connectivity', (arg?: unknown) => testConnectivity(verify, arg))),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.checkHealth, guarded(verify, 'Check Ambient Health', (arg?: unknown) => checkAmbientHealth(verify, arg))),
+    vscode.commands.registerCommand(VERIFY_COMMANDS.openConfigDump, guarded(verify, 'Open ztunnel Config Dump', async (arg?: unknown) => {
       let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
       if (!uri) {
         const picked = await vscode.window.showOpenDialog({
@@ -56,6 +52,6 @@ export function registerVerifyCommands(deps: RegisterVerifyDeps): vscode.Disposa
       if (!uri) return undefined;
       const target = uri;
       return showConfigDumpFile(verify, target.fsPath, async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(target)));
-    }),
+    })),
   ];
 }

@@ -13,10 +13,29 @@ export class KubeError extends Error {
     message: string,
     /** The HTTP status, when the API server answered. */
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; denial?: KubeDenial },
   ) {
     super(redactSecrets(message), options);
+    this.denial = options?.denial;
   }
+
+  /** For a 403: who was refused what. Every sentence about the refusal is built from it, never parsed back. */
+  readonly denial?: KubeDenial;
+}
+
+/** A 403 as RBAC sees it: the user (the API server's name for it when it says one), the verb and the object. */
+export interface KubeDenial {
+  readonly user?: string;
+  readonly verb: string;
+  /** Plural resource, with its group when the server names one (`deployments.apps`). */
+  readonly resource: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** The structured denial of a 403 from the kube layer, if the error is one. */
+export function denialOf(error: unknown): KubeDenial | undefined {
+  return error instanceof KubeError ? error.denial : undefined;
 }
 
 /** What the layer was doing, so a bare status code still yields a sentence (`patch namespaces "finance"`). */
@@ -217,7 +236,8 @@ function fromStatus(status: number, body: StatusBody | undefined, site: KubeErro
         let what = `${verb} ${resource}`;
         if (name) what += ` "${name}"`;
         if (namespace && namespace !== name) what += ` in namespace "${namespace}"`;
-        return make('forbidden', `${ctx}: ${user ? `user "${user}"` : 'you'} is not allowed to ${what} ${tag}.`);
+        const denied: KubeDenial = { user, verb, resource, name, namespace: namespace !== name ? namespace : undefined };
+        return new KubeError('forbidden', ctx, `${ctx}: ${user ? `user "${user}"` : 'you'} is not allowed to ${what} ${tag}.`, status, { cause, denial: denied });
       }
       return make('forbidden', `${ctx}: the request was refused ${tag}${serverSays}.`);
     }
@@ -368,4 +388,15 @@ function firstLine(text: string | undefined): string {
   if (!text) return '';
   const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   return oneLine(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+}
+
+const KNOWN_REASONS: readonly KubeErrorReason[] = [
+  'no-kubeconfig', 'bad-kubeconfig', 'unreachable', 'timeout', 'tls', 'unauthorized', 'forbidden', 'not-found',
+  'conflict', 'invalid', 'server-error', 'exec-plugin-missing', 'exec-plugin-failed', 'stream-dropped', 'cancelled', 'unknown',
+];
+
+/** The typed reason the kube layer attaches to its errors (`error.reason`), or `unknown`. */
+export function reasonOf(error: unknown): KubeErrorReason {
+  const reason = (error as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && (KNOWN_REASONS as readonly string[]).includes(reason) ? (reason as KubeErrorReason) : 'unknown';
 }

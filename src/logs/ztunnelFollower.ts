@@ -3,7 +3,7 @@
 // with backoff from the last kubelet timestamp seen, dropping the overlap so no line is lost or shown twice.
 // Pure: it talks to the cluster only through the ClusterClient interface.
 import type { ClusterClient, LogStreamHandle, V1Pod, WatchHandle } from '../kube/types';
-import { reasonOf } from '../mesh/problems';
+import { reasonOf } from '../kube/errors';
 import { compareTimes, preciseTime, sinceTimeFor } from './time';
 import type { PreciseTime } from './time';
 

@@ -90,16 +90,34 @@ export interface NamespaceDataplane {
   readonly waypoint?: string;
 }
 
+/**
+ * The labels that make Istio inject sidecars into a namespace's new pods (the sidecar wins over ambient):
+ * `istio-injection=enabled`, or a non-empty `istio.io/rev` unless `istio-injection=disabled` overrides it,
+ * as in the injector's webhook namespace selectors (an empty revision selects no webhook).
+ */
+export function sidecarInjectionLabels(labels: Readonly<Record<string, string>> | undefined): { key: string; value: string }[] {
+  const found: { key: string; value: string }[] = [];
+  const injection = labels?.[INJECTION_LABEL];
+  if (injection === 'enabled') found.push({ key: INJECTION_LABEL, value: injection });
+  const revision = labels?.[REVISION_LABEL];
+  if (revision && injection !== 'disabled') found.push({ key: REVISION_LABEL, value: revision });
+  return found;
+}
+
+/** `istio.io/dataplane-mode=ambient` on a namespace (or pod). */
+export function isAmbient(labels: Readonly<Record<string, string>> | undefined): boolean {
+  return labels?.[DATAPLANE_MODE_LABEL] === 'ambient';
+}
+
 export function namespaceDataplane(labels: Readonly<Record<string, string>>): NamespaceDataplane {
-  const ambient = labels[DATAPLANE_MODE_LABEL] === 'ambient';
-  const injection = labels[INJECTION_LABEL];
-  const revision = labels[REVISION_LABEL] || undefined;
-  // `istio-injection=disabled` beats a revision label, as in the injector's webhook selectors.
-  const sidecar = injection === 'enabled' || (revision !== undefined && injection !== 'disabled');
+  const ambient = isAmbient(labels);
+  const injection = sidecarInjectionLabels(labels);
+  const sidecar = injection.length > 0;
+  const revision = injection.find((l) => l.key === REVISION_LABEL)?.value;
   const waypointLabel = labels[USE_WAYPOINT_LABEL];
   const waypoint = waypointLabel && waypointLabel !== '#none' ? waypointLabel : undefined;
   const mode: DataplaneMode = ambient && sidecar ? 'conflict' : ambient ? 'ambient' : sidecar ? 'sidecar' : 'none';
-  return { mode, ambient, sidecar, revision: sidecar ? revision : undefined, waypoint };
+  return { mode, ambient, sidecar, revision, waypoint };
 }
 
 /**

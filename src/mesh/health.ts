@@ -1,12 +1,13 @@
 // The ambient health checks, evaluated over what was gathered from each context (the commands layer
 // does the gathering). Each check says pass / warn / fail, shows its evidence, and names a fix when one
 // exists. Pure: no vscode, no Kubernetes client.
-import { captureState, namespaceDataplane, type NamespaceFacts, type PodFacts } from './dataplane';
+import { captureState, namespaceDataplane, sidecarInjectionLabels, type NamespaceFacts, type PodFacts } from './dataplane';
 import { Emitter } from './events';
 import type { MeshSummary } from './meshSummary';
 import type { Disagreement } from './ztunnelConfig';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
+import { NAMESPACE_COMMANDS } from '../shared/commandIds';
 
 /** `unchecked`: the check could not run (the cluster or the data it needs could not be read); never a verdict. */
 export type HealthStatus = 'pass' | 'warn' | 'fail' | 'unchecked';
@@ -15,7 +16,7 @@ export type HealthStatus = 'pass' | 'warn' | 'fail' | 'unchecked';
 export const STATUS_WORDS: Readonly<Record<HealthStatus, string>> = { pass: 'pass', warn: 'warn', fail: 'fail', unchecked: 'not checked' };
 
 /** The commands a fix may run: the panel runs nothing else, whatever a message asks. */
-export type HealthFixCommand = typeof RESTART_WORKLOADS_COMMAND | typeof ENROLL_NAMESPACE_COMMAND;
+export type HealthFixCommand = typeof NAMESPACE_COMMANDS.restartWorkloads | typeof NAMESPACE_COMMANDS.enroll;
 
 /** A command that repairs what a check found, on one namespace of one context. */
 export interface HealthFix {
@@ -47,12 +48,6 @@ export interface HealthReport {
   /** The XDS state of each ztunnel, from its log and (where readable) its admin port. */
   readonly xds?: readonly XdsStatus[];
 }
-
-/** The command of the commands engineer that restarts a namespace's workloads; takes `{ context, namespace }`. */
-export const RESTART_WORKLOADS_COMMAND = 'ambient.namespace.restartWorkloads';
-/** Enroll a namespace in ambient; takes `{ context, namespace }`. */
-export const ENROLL_NAMESPACE_COMMAND = 'ambient.namespace.enroll';
-
 
 // A check that could not run outranks a pass: a report with an unchecked part never says "pass".
 const ORDER: Record<HealthStatus, number> = { pass: 0, unchecked: 1, warn: 2, fail: 3 };
@@ -426,7 +421,7 @@ export function captureCheck(input: HealthInput): HealthCheck {
     for (const d of staleHere) evidence.push(d.message);
     if (notCaptured.length > 0 || staleHere.length > 0) {
       failing = true;
-      fixes.push({ title: `Restart Workloads in ${name}`, command: RESTART_WORKLOADS_COMMAND, args: [{ context: input.context, namespace: name }] });
+      fixes.push({ title: `Restart Workloads in ${name}`, command: NAMESPACE_COMMANDS.restartWorkloads, args: [{ context: input.context, namespace: name }] });
     } else {
       pendingOnly = true;
     }
@@ -450,7 +445,7 @@ export function conflictCheck(input: HealthInput): HealthCheck {
     const dataplane = namespaceDataplane(ns.facts.labels);
     if (dataplane.mode === 'conflict') {
       conflicts++;
-      const injection = ns.facts.labels['istio-injection'] !== undefined ? `istio-injection=${ns.facts.labels['istio-injection']}` : `istio.io/rev=${dataplane.revision}`;
+      const injection = sidecarInjectionLabels(ns.facts.labels).map((l) => `${l.key}=${l.value}`).join(', ');
       evidence.push(`${ns.facts.name}: labelled istio.io/dataplane-mode=ambient and ${injection}: new pods get sidecars, not ambient`);
     } else if (dataplane.ambient) {
       const withSidecar = ns.pods.filter((p) => p.hasSidecar && p.phase !== 'Succeeded' && p.phase !== 'Failed').map((p) => p.name);
@@ -538,7 +533,7 @@ export function consistencyCheck(
     // The fixes of a context act on that context only: each button appears once, in the report it changes.
     const fixes: HealthFix[] = (notEnrolledOn.get(current.context) ?? []).map((name) => ({
       title: `Enroll ${name}`,
-      command: ENROLL_NAMESPACE_COMMAND,
+      command: NAMESPACE_COMMANDS.enroll,
       args: [{ context: current.context, namespace: name }],
     }));
     result.set(current.context, check('consistency', title, status, summary, evidence, fixes));
@@ -562,7 +557,7 @@ export function evaluateHealth(inputs: readonly HealthInput[], expected: readonl
   });
 }
 
-const FIX_COMMANDS: ReadonlySet<string> = new Set([RESTART_WORKLOADS_COMMAND, ENROLL_NAMESPACE_COMMAND]);
+const FIX_COMMANDS: ReadonlySet<string> = new Set([NAMESPACE_COMMANDS.restartWorkloads, NAMESPACE_COMMANDS.enroll]);
 
 /**
  * The fix at `report`/`check`/`fix` of the reports on screen, or undefined when the address is not

@@ -1,6 +1,7 @@
 // The state of Istio itself in one cluster: istiod, ztunnel and istio-cni, and the trust domain.
 import type { V1ConfigMap, V1DaemonSet, V1Deployment } from '../kube/types';
 import { DEFAULT_TRUST_DOMAIN, trustDomainFromMeshConfig } from './identity';
+import { REVISION_LABEL } from './labels';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 export const MESH_CONFIG_MAP = 'istio';
@@ -75,7 +76,7 @@ export function meshSummary(input: MeshSummaryInput): MeshSummary {
     return {
       name: deployment.metadata?.name ?? 'istiod',
       version: versionFromImage(discovery?.image) ?? labels['operator.istio.io/version'] ?? labels['app.kubernetes.io/version'],
-      revision: labels['istio.io/rev'],
+      revision: labels[REVISION_LABEL],
       ready: deployment.status?.readyReplicas ?? 0,
       desired: deployment.spec?.replicas ?? deployment.status?.replicas ?? 1,
     };

@@ -4,7 +4,7 @@
 import type { ApiObject, ApiResource, ClusterClient } from '../kube/types';
 import { AUTHORIZATION_POLICIES, GATEWAYS, policyRow, type AuthorizationPolicy, type PolicyRow } from './authorizationPolicy';
 import { ISTIO_NAMESPACE } from './meshSummary';
-import { reasonOf } from './problems';
+import { reasonOf } from '../kube/errors';
 
 /** A resource the cluster does not serve (the CRD is not installed) has no objects. */
 export async function listServed(client: Pick<ClusterClient, 'listApiObjects'>, resource: ApiResource, namespace?: string): Promise<ApiObject[]> {

@@ -11,7 +11,7 @@ import {
   targetRefsOf,
   type AuthorizationPolicy,
 } from './authorizationPolicy';
-import { namespaceDataplane, podFacts } from './dataplane';
+import { namespaceDataplane, podFacts, sidecarInjectionLabels } from './dataplane';
 import { DATAPLANE_MODE_LABEL, REDIRECTION_ANNOTATION, USE_WAYPOINT_LABEL } from './labels';
 import {
   HBONE_PORT,
@@ -299,9 +299,7 @@ function sidecarFindings(input: PreflightInput, pods: readonly V1Pod[]): Preflig
   const findings: PreflightFinding[] = [];
   const dataplane = namespaceDataplane(input.namespace.labels);
   if (dataplane.sidecar) {
-    const labels = Object.entries(input.namespace.labels)
-      .filter(([k]) => k === 'istio-injection' || k === 'istio.io/rev')
-      .map(([k, v]) => `${k}=${v}`);
+    const labels = sidecarInjectionLabels(input.namespace.labels).map((l) => `${l.key}=${l.value}`);
     findings.push({
       id: 'sidecar-injection',
       severity: 'error',

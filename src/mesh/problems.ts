@@ -1,4 +1,5 @@
 // What went wrong talking to a cluster, in one sentence a user can act on.
+import { reasonOf } from '../kube/errors';
 import type { KubeErrorReason } from '../kube/types';
 
 export interface ClusterProblem {
@@ -9,21 +10,12 @@ export interface ClusterProblem {
   readonly detail: string;
 }
 
-const KNOWN_REASONS: readonly KubeErrorReason[] = [
-  'no-kubeconfig', 'bad-kubeconfig', 'unreachable', 'timeout', 'tls', 'unauthorized', 'forbidden', 'not-found',
-  'conflict', 'invalid', 'server-error', 'exec-plugin-missing', 'exec-plugin-failed', 'stream-dropped', 'cancelled', 'unknown',
-];
 
 /** An error's message (its text when something else was thrown). */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The typed reason the kube layer attaches to its errors (`error.reason`), or `unknown`. */
-export function reasonOf(error: unknown): KubeErrorReason {
-  const reason = (error as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' && (KNOWN_REASONS as readonly string[]).includes(reason) ? (reason as KubeErrorReason) : 'unknown';
-}
 
 export function sentenceFor(reason: KubeErrorReason, context: string): string {
   switch (reason) {

@@ -65,15 +65,43 @@ export type FromLogView =
 /** A Kubernetes object name or namespace (DNS-1123 subdomain; namespaces are labels, a subset). */
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-export function isFromLogView(value: unknown): value is FromLogView {
-  if (value === null || typeof value !== 'object') return false;
-  const message = value as { type?: unknown; context?: unknown; namespace?: unknown; name?: unknown };
-  const type = message.type;
-  if (type === 'openPolicy') {
-    // Untrusted: only names a policy can have; the panel also checks the context is one it follows.
-    return typeof message.context === 'string' && message.context.length > 0 && message.context.length <= 253
-      && typeof message.namespace === 'string' && message.namespace.length <= 63 && OBJECT_NAME.test(message.namespace)
-      && typeof message.name === 'string' && OBJECT_NAME.test(message.name);
+/** At most this many row numbers in one export request (the view never shows more rows than it keeps). */
+const MAX_EXPORT_SEQS = 1_000_000;
+
+/**
+ * A message from the log view, checked field by field: the page shows untrusted log text, so what it sends is
+ * untrusted too. `undefined` for anything the app does not send.
+ */
+export function parseFromLogView(value: unknown): FromLogView | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const message = value as { type?: unknown; scope?: unknown; seqs?: unknown; context?: unknown; namespace?: unknown; name?: unknown };
+  const type = message.type as FromLogView['type'];
+  switch (type) {
+    case 'ready':
+    case 'addContext':
+    case 'clear':
+    case 'openSettings':
+      return { type };
+    case 'export': {
+      if (message.scope !== 'visible' && message.scope !== 'all') return undefined;
+      if (message.seqs === undefined) return { type, scope: message.scope };
+      const seqs = message.seqs;
+      const valid = Array.isArray(seqs) && seqs.length <= MAX_EXPORT_SEQS && seqs.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0);
+      return valid ? { type, scope: message.scope, seqs: seqs as number[] } : undefined;
+    }
+    case 'openPolicy': {
+      // Only names a policy can have; the panel also checks the context is one it follows.
+      const { context, namespace, name } = message;
+      const valid =
+        typeof context === 'string' && context.length > 0 && context.length <= 253 &&
+        typeof namespace === 'string' && namespace.length <= 63 && OBJECT_NAME.test(namespace) &&
+        typeof name === 'string' && OBJECT_NAME.test(name);
+      return valid ? { type, context, namespace, name } : undefined;
+    }
+    default: {
+      const unknownType: never = type;
+      void unknownType;
+      return undefined;
+    }
   }
-  return type === 'ready' || type === 'addContext' || type === 'clear' || type === 'export' || type === 'openSettings';
 }

@@ -1,11 +1,4 @@
-// Command ids of the Clusters view (declared in package.json `contributes.commands`).
-export const COMMANDS = {
-  refresh: 'ambient.clusters.refresh',
-  retry: 'ambient.clusters.retry',
-  showOnlyAmbient: 'ambient.clusters.showOnlyAmbient',
-  showAllNamespaces: 'ambient.clusters.showAllNamespaces',
-  showLog: 'ambient.output.show',
-} as const;
+// Ids of the Clusters view and its context key (its commands are in shared/commandIds).
 
 export const VIEW_CONTAINER_ID = 'ambientMesh';
 export const CLUSTERS_VIEW_ID = 'ambientMesh.clusters';

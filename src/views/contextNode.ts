@@ -6,7 +6,7 @@ import type { KubeContextInfo } from '../kube/types';
 import type { ClusterModel, ClusterView } from '../mesh/clusterModel';
 import { contextValue } from '../mesh/contextValue';
 import { contextDescription, contextDetail, isIstioInstalled } from '../mesh/meshSummary';
-import { COMMANDS } from './commandIds';
+import { CLUSTER_VIEW_COMMANDS as COMMANDS } from '../shared/commandIds';
 import type { ExplorerServices } from './explorerNode';
 import { ExplorerNode, reuseNodes } from './explorerNode';
 import { MeshNode } from './meshNode';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { updateSetting } from '../config';
 import { showLog } from '../log';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
-import { COMMANDS } from './commandIds';
+import { CLUSTER_VIEW_COMMANDS as COMMANDS } from '../shared/commandIds';
 import { targetOf } from '../commands/target';
 
 export function registerExplorerCommands(provider: ClustersTreeProvider): vscode.Disposable[] {

@@ -1,6 +1,7 @@
 // An AuthorizationPolicy as a read-only YAML document (`ambient-policy:` scheme), read from its cluster
 // when opened: what `kubectl get authorizationpolicy -o yaml` shows, without managedFields.
 import * as vscode from 'vscode';
+import { guarded, type GuardDeps } from '../commands/guarded';
 import type { KubeClients } from '../kube/types';
 import { AUTHORIZATION_POLICIES } from '../mesh/authorizationPolicy';
 import { listServed } from '../mesh/policyRead';
@@ -61,15 +62,14 @@ export class PolicyDocuments implements vscode.TextDocumentContentProvider, vsco
 }
 
 /** `ambient.policy.open`: from a policy row of the tree, or `{ context, namespace, name }`. */
-export function registerPolicyCommands(documents: PolicyDocuments): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(OPEN_POLICY_COMMAND, async (argument?: unknown) => {
-      const ref = argument as Partial<PolicyRef> | undefined;
-      if (!ref || typeof ref.context !== 'string' || typeof ref.namespace !== 'string' || typeof ref.name !== 'string') {
-        void vscode.window.showErrorMessage('Open Policy needs a policy: use it on an AuthorizationPolicy in the Clusters view.');
-        return undefined;
-      }
-      return documents.open({ context: ref.context, namespace: ref.namespace, name: ref.name });
-    }),
-  ];
+export function registerPolicyCommands(documents: PolicyDocuments, deps: GuardDeps): vscode.Disposable[] {
+  const open = async (argument?: unknown): Promise<vscode.TextDocument | undefined> => {
+    const ref = argument as Partial<PolicyRef> | undefined;
+    if (!ref || typeof ref.context !== 'string' || typeof ref.namespace !== 'string' || typeof ref.name !== 'string') {
+      void deps.host.showMessage('error', 'Open Policy as YAML needs a policy: use it on an AuthorizationPolicy in the Clusters view.', {});
+      return undefined;
+    }
+    return documents.open({ context: ref.context, namespace: ref.namespace, name: ref.name });
+  };
+  return [vscode.commands.registerCommand(OPEN_POLICY_COMMAND, guarded(deps, 'Open Policy as YAML', open))];
 }

@@ -2,12 +2,11 @@
 // Ambient Health (checks with evidence and fixes). One panel per kind, reused and brought to front; the
 // data goes over typed messages once the app says `ready`. Implements VerifyViews for the commands.
 import * as vscode from 'vscode';
-import type { VerifyViews } from '../commands/verifyDeps';
-import type { IdentitiesModel } from '../commands/verifyIdentities';
 import type { ConnectivityResult } from '../mesh/connectivity';
 import { fixAt, type HealthReport } from '../mesh/health';
 import { messageOf } from '../mesh/problems';
-import type { FromVerifyWebview, ToVerifyWebview, VerifyPanelKind } from './identitiesProtocol';
+import { parseFromVerifyWebview } from '../shared/verifyProtocol';
+import type { FromVerifyWebview, IdentitiesModel, ToVerifyWebview, VerifyPanelKind } from '../shared/verifyProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { WebviewPage } from './webviewHtml';
 
@@ -32,7 +31,8 @@ interface OpenPanel {
   rerun?: () => Promise<unknown>;
 }
 
-export class VerifyPanels implements VerifyViews, vscode.Disposable {
+// Implements the commands' VerifyViews (checked where the commands are given it, in verifyRegister).
+export class VerifyPanels implements vscode.Disposable {
   private readonly panels = new Map<VerifyPanelKind, OpenPanel>();
   /** The last message of each kind, for tests to read what a panel shows. */
   readonly lastShown = new Map<VerifyPanelKind, ToVerifyWebview>();
@@ -68,7 +68,11 @@ export class VerifyPanels implements VerifyViews, vscode.Disposable {
       this.panels.set(kind, created);
       panel.webview.html = webviewHtml(panel.webview, this.extensionUri, VERIFY_PAGE);
       panel.onDidDispose(() => this.panels.delete(kind));
-      panel.webview.onDidReceiveMessage((m: FromVerifyWebview) => void this.receive(kind, created, m));
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        const message = parseFromVerifyWebview(m);
+        if (message) void this.receive(kind, created, message);
+        else this.log.error(`${TITLES[kind]}: ignored a message the panel does not send`);
+      });
     } else {
       open.panel.title = title;
       open.panel.reveal(undefined, false);

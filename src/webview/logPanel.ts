@@ -6,33 +6,13 @@ import type { KubeClients } from '../kube/types';
 import { binarySentence, looksBinary } from '../logs/fileCheck';
 import { LogSession } from '../logs/logSession';
 import type { PodStreamStatus } from '../logs/ztunnelFollower';
-import { ISTIO_NAMESPACE, ZTUNNEL_CONTAINER, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
-import { isFromLogView } from '../shared/logProtocol';
+import type { LogSettings } from '../shared/settings';
+import { parseFromLogView } from '../shared/logProtocol';
 import type { FromLogView, LogRow, LogSource, LogViewState, ToLogView } from '../shared/logProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { WebviewPage } from './webviewHtml';
 
 export const LOG_VIEW_TYPE = 'ambient.ztunnelLogs';
-
-export interface LogSettings {
-  /** Namespace of the ztunnel DaemonSet (`ambient.logs.ztunnelNamespace`). */
-  readonly namespace: string;
-  /** Label selector of the ztunnel pods (`ambient.logs.ztunnelSelector`). */
-  readonly labelSelector: string;
-  readonly container: string;
-  /** Lines of history from each pod when the view opens (`ambient.logs.tailLines`). */
-  readonly tailLines: number;
-  /** Newest entries kept (`ambient.logs.maxEntries`). */
-  readonly maxEntries: number;
-}
-
-export const DEFAULT_LOG_SETTINGS: LogSettings = {
-  namespace: ISTIO_NAMESPACE,
-  labelSelector: ZTUNNEL_SELECTOR,
-  container: ZTUNNEL_CONTAINER,
-  tailLines: 500,
-  maxEntries: 50_000,
-};
 
 export interface LogPanelDeps {
   readonly kube: Pick<KubeClients, 'state' | 'client'>;
@@ -98,8 +78,9 @@ export class LogPanel implements vscode.Disposable {
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, LOG_VIEW_PAGE);
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (isFromLogView(message)) void this.receive(message);
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseFromLogView(raw);
+        if (message) void this.receive(message);
       }),
       panel.onDidDispose(() => this.dispose()),
     );

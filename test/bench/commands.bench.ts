@@ -8,7 +8,7 @@ import { spawnGroup, waitFor } from '../../scripts/codeServer.mjs';
 import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
 import { clusterMain, freePort } from '../../scripts/testCluster.mjs';
 import type { CommandDeps, CommandHost } from '../../src/commands/host';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/commands/host';
+import { DEFAULT_COMMAND_SETTINGS } from '../../src/shared/settings';
 import { enrollNamespaces, restartNamespaceWorkloads } from '../../src/commands/namespaceCommands';
 import type { NamespaceRef } from '../../src/commands/namespacePlan';
 import type { CommandReport } from '../../src/commands/report';
@@ -117,7 +117,9 @@ async function main(): Promise<number> {
       kube: { state: () => kube.state(), client: (context) => counter.wrap(kube.client(context)) },
       host: silentHost,
       log: { info() {}, warn() {}, error() {} },
-      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, confirmRestart: false, rolloutTimeoutSeconds: 300 }),
+      // The bench times the writes: no confirmation to answer (confirmWrites) and no pre-flight reads before them
+      // (enroll.checkFirst), as a user who turned both off; the baseline does the same patches.
+      settings: () => ({ ...DEFAULT_COMMAND_SETTINGS, confirmRestart: false, confirmWrites: false, checkBeforeEnroll: false, rolloutTimeoutSeconds: 300 }),
     };
 
     // Warm connections and the JIT on the same calls, untimed.

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { CommandDeps } from '../../src/commands/host';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/commands/host';
+import { DEFAULT_COMMAND_SETTINGS } from '../../src/shared/settings';
 import { enrollNamespaces } from '../../src/commands/namespaceCommands';
 import { ENROLL_ANYWAY } from '../../src/commands/preflight';
 import { createKubeClients } from '../../src/kube/kubeClients';

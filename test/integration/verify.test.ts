@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { IdentitiesModel } from '../../src/commands/verifyIdentities';
+import type { IdentitiesModel } from '../../src/shared/verifyProtocol';
 import type { AmbientMeshApi } from '../../src/extension';
 import type { ConnectivityResult } from '../../src/mesh/connectivity';
 import type { HealthCheck, HealthReport } from '../../src/mesh/health';

@@ -2,11 +2,10 @@
 // Connectivity (one column per context) and Ambient Health (checks, evidence, fix buttons). Everything
 // from the cluster is inserted as text (textContent / the grid's text cells), never as HTML.
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
-import type { IdentitiesModel } from '../../commands/verifyIdentities';
 import { curlExitMeaning, type ConnectivityResult } from '../../mesh/connectivity';
 import { STATUS_WORDS, describeXdsLines, type HealthReport, type HealthStatus } from '../../mesh/health';
 import type { Disagreement } from '../../mesh/ztunnelConfig';
-import type { FromVerifyWebview, ToVerifyWebview } from '../identitiesProtocol';
+import type { FromVerifyWebview, IdentitiesModel, ToVerifyWebview } from '../../shared/verifyProtocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption());
 

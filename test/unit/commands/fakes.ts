@@ -1,6 +1,7 @@
 // A scripted window and an in-memory cluster for driving the command handlers in plain Node.
-import type { CommandDeps, CommandHost, CommandSettings, PickItem, ProgressReporter, Severity } from '../../../src/commands/host';
-import { DEFAULT_COMMAND_SETTINGS } from '../../../src/commands/host';
+import type { CommandDeps, CommandHost, PickItem, ProgressReporter, Severity } from '../../../src/commands/host';
+import type { CommandSettings } from '../../../src/shared/settings';
+import { DEFAULT_COMMAND_SETTINGS } from '../../../src/shared/settings';
 import type {
   AccessQuestion,
   ClusterClient,

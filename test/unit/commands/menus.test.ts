@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextValue } from '../../../src/mesh/contextValue';
+import { ALL_COMMAND_IDS } from '../../../src/shared/commandIds';
 
 interface MenuItem {
   command: string;
@@ -80,5 +81,13 @@ describe('namespace and workload menus', () => {
     }
     const categories = new Set([...declared.values()].map((c) => c.category));
     assert.deepEqual([...categories], ['Ambient Mesh'], 'one category: the palette never mixes "Ambient:" and "Ambient Mesh:"');
+  });
+
+  it('declares exactly the commands the extension registers (shared/commandIds), and menus name only those', () => {
+    const declared: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    assert.deepEqual([...declared].sort(), [...ALL_COMMAND_IDS].sort());
+    const menus = Object.entries(manifest.contributes.menus as Record<string, { command?: string }[]>);
+    const unknown = menus.flatMap(([menu, items]) => items.filter((i) => i.command && !ALL_COMMAND_IDS.includes(i.command as never)).map((i) => `${menu}: ${i.command}`));
+    assert.deepEqual(unknown, []);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Labels } from '../../../src/commands/namespacePlan';
-import { planEnroll, planRestart, planUnenroll, sidecarConflicts, sidecarInjectionLabels } from '../../../src/commands/namespacePlan';
+import { planEnroll, planRestart, planUnenroll, sidecarConflicts } from '../../../src/commands/namespacePlan';
 
 const existing = new Map<string, Map<string, Labels>>([
   [
@@ -63,19 +63,19 @@ describe('planEnroll', () => {
 });
 
 describe('sidecar injection detection', () => {
-  it('istio-injection=enabled and a revision label inject; istio-injection=disabled overrides the revision', () => {
-    assert.deepEqual(sidecarInjectionLabels({ 'istio-injection': 'enabled' }), [{ key: 'istio-injection', value: 'enabled' }]);
-    assert.deepEqual(sidecarInjectionLabels({ 'istio.io/rev': 'canary' }), [{ key: 'istio.io/rev', value: 'canary' }]);
-    assert.deepEqual(sidecarInjectionLabels({ 'istio.io/rev': 'canary', 'istio-injection': 'disabled' }), []);
-    assert.deepEqual(sidecarInjectionLabels({}), []);
-  });
-
   it('lists the conflicting namespaces among the targets', () => {
     const conflicts = sidecarConflicts(
       ['finance', 'bookinfo', 'canary', 'optout'].map((namespace) => ({ context: 'cluster-1', namespace })),
       existing,
     );
     assert.deepEqual(conflicts.map((c) => c.ref.namespace), ['bookinfo', 'canary']);
+  });
+
+  it('keeps an empty istio.io/rev on enroll: it injects nothing, as the tree says (issue 12: one rule)', () => {
+    const empty = new Map([['c', new Map<string, Labels>([['web', { 'istio.io/rev': '' }]])]]);
+    const [step] = planEnroll([{ context: 'c', namespace: 'web' }], empty, { removeSidecarLabels: true });
+    assert.deepEqual(step.kind === 'patch' && step.patch, { 'istio.io/dataplane-mode': 'ambient' });
+    assert.deepEqual(sidecarConflicts([{ context: 'c', namespace: 'web' }], empty), []);
   });
 });
 

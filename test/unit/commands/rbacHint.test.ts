@@ -1,14 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeWriteFailure, writeFailureHint } from '../../../src/commands/rbacHint';
+import { KubeError } from '../../../src/kube/errors';
+import type { KubeDenial } from '../../../src/kube/errors';
+import type { KubeErrorReason } from '../../../src/kube/types';
 
-function kubeError(reason: string, message: string): Error {
-  return Object.assign(new Error(message), { reason });
+function kubeError(reason: KubeErrorReason, message: string, denial?: KubeDenial): Error {
+  return new KubeError(reason, 'cluster-1-viewer', message, reason === 'forbidden' ? 403 : undefined, { denial });
 }
 
 describe('describeWriteFailure', () => {
   it('a 403 on a namespace is one sentence naming context, user and namespace; the ClusterRole to grant is the hint', () => {
-    const error = kubeError('forbidden', 'cluster-1-viewer: User "viewer" cannot patch resource "namespaces" in API group "" at the cluster scope');
+    // The API server's name for the user (from the kube layer's denial) wins over the kubeconfig's.
+    const error = kubeError('forbidden', 'cluster-1-viewer: user "viewer" is not allowed to patch namespaces "finance" (403 Forbidden).', { user: 'viewer', verb: 'patch', resource: 'namespaces', name: 'finance' });
     const request = { context: 'cluster-1-viewer', user: 'viewer-user', verb: 'patch', resource: 'namespaces', name: 'finance' } as const;
     assert.equal(describeWriteFailure(error, request), 'Forbidden: cluster-1-viewer (user "viewer") may not patch namespaces "finance"; use a context that can write.');
     const text = writeFailureHint(error, request) ?? '';

@@ -131,6 +131,8 @@ describe('errors users can act on', () => {
     const { error } = await failureOf(api.url, { context: 'cluster-1-viewer' }, (c) => c.patchNamespaceLabels('finance', { 'istio.io/dataplane-mode': 'ambient' }));
     assert.equal(error.status, 403);
     expectOneSentence(error, 'forbidden', 'cluster-1-viewer: user "viewer" is not allowed to patch namespaces "finance" (403 Forbidden).');
+    // The structured denial every later sentence (the RBAC hint) is built from.
+    assert.deepEqual(error.denial, { user: 'viewer', verb: 'patch', resource: 'namespaces', name: 'finance', namespace: undefined });
   });
 
   it('403 on a namespaced resource names the namespace', async () => {
@@ -146,6 +148,7 @@ describe('errors users can act on', () => {
       );
     const { error } = await failureOf(api.url, { context: 'cluster-1-viewer' }, (c) => c.restartWorkload('Deployment', 'finance', 'curl'));
     expectOneSentence(error, 'forbidden', 'cluster-1-viewer: user "viewer" is not allowed to patch deployments "curl" in namespace "finance" (403 Forbidden).');
+    assert.deepEqual(error.denial, { user: 'viewer', verb: 'patch', resource: 'deployments', name: 'curl', namespace: 'finance' });
   });
 
   it('404: what was not found', async () => {

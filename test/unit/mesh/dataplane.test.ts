@@ -8,6 +8,7 @@ import {
   namespaceDataplane,
   namespaceFacts,
   podFacts,
+  sidecarInjectionLabels,
 } from '../../../src/mesh/dataplane';
 import type { CaptureState } from '../../../src/mesh/dataplane';
 import { facts, namespace, pod } from './fixtures';
@@ -44,6 +45,16 @@ describe('namespace dataplane mode', () => {
   it('is outside the mesh without Istio labels, and with dataplane-mode=none', () => {
     assert.equal(namespaceDataplane({}).mode, 'none');
     assert.equal(namespaceDataplane({ 'istio.io/dataplane-mode': 'none' }).mode, 'none');
+  });
+
+  it('names the labels that inject: istio-injection=enabled, a non-empty revision; disabled overrides the revision', () => {
+    assert.deepEqual(sidecarInjectionLabels({ 'istio-injection': 'enabled' }), [{ key: 'istio-injection', value: 'enabled' }]);
+    assert.deepEqual(sidecarInjectionLabels({ 'istio.io/rev': 'canary' }), [{ key: 'istio.io/rev', value: 'canary' }]);
+    assert.deepEqual(sidecarInjectionLabels({ 'istio.io/rev': 'canary', 'istio-injection': 'disabled' }), []);
+    // An empty revision matches no injector webhook: the mode and the labels agree it is not a sidecar namespace.
+    assert.deepEqual(sidecarInjectionLabels({ 'istio.io/rev': '' }), []);
+    assert.equal(namespaceDataplane({ 'istio.io/rev': '', 'istio.io/dataplane-mode': 'ambient' }).mode, 'ambient');
+    assert.deepEqual(sidecarInjectionLabels({}), []);
   });
 
   it('reads the waypoint, ignoring #none', () => {

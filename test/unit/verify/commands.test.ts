@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { VerifyDeps, VerifyHost } from '../../../src/commands/verifyDeps';
-import { runConnectivityTest } from '../../../src/commands/verifyConnectivity';
+import { runConnectivityTest, testConnectivity } from '../../../src/commands/verifyConnectivity';
 import { checkHealth } from '../../../src/commands/verifyHealth';
 import { gatherIdentities, showWorkloadIdentities } from '../../../src/commands/verifyIdentities';
 import { createKubeClients } from '../../../src/kube/kubeClients';
@@ -132,6 +132,24 @@ describe('verify commands against the test cluster', { concurrency: false }, () 
     const [result] = await runConnectivityTest(deps(), { contexts: ['cluster-1'], source: { namespace: 'accounts', workload: 'accounts' }, target: 'accounts.accounts.svc.cluster.local:8080' });
     assert.match(result.error ?? '', /has no curl/);
     assert.equal(result.verdict, undefined);
+  });
+
+  it('Test Connectivity from the palette offers the source tested last on that context first (no built-in default)', async () => {
+    await testConnectivity(deps(), { contexts: ['cluster-2'], source: { namespace: 'finance', workload: 'curl' }, target: 'accounts.accounts.svc.cluster.local:8080' });
+    const offered: { label: string; description?: string }[][] = [];
+    const picking: VerifyDeps = {
+      ...deps(),
+      host: {
+        ...host,
+        pickMany: async <T>() => ['cluster-2'] as T[],
+        pickOne: async <T>(items: readonly { label: string; description?: string; value: T }[]) => {
+          offered.push(items.map((i) => ({ label: i.label, description: i.description })));
+          return undefined;
+        },
+      },
+    };
+    await testConnectivity(picking, undefined);
+    assert.deepEqual(offered[0]?.[0], { label: 'finance', description: 'tested last · has a pod with curl' });
   });
 
   it('Check Ambient Health fails the expected namespaces (the setting) not enrolled, with an Enroll fix per namespace', async () => {
