@@ -6,10 +6,11 @@ import type { KubeClients } from '../kube/types';
 import { AUTHORIZATION_POLICIES } from '../mesh/authorizationPolicy';
 import { listServed } from '../mesh/policyRead';
 import { messageOf } from '../mesh/problems';
+import { POLICY_COMMANDS } from '../shared/commandIds';
 import { toYaml } from '../shared/yaml';
 
 export const POLICY_SCHEME = 'ambient-policy';
-export const OPEN_POLICY_COMMAND = 'ambient.policy.open';
+export const OPEN_POLICY_COMMAND = POLICY_COMMANDS.open;
 
 export interface PolicyRef {
   readonly context: string;
