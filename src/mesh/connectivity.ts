@@ -213,8 +213,13 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
   const latestOf = (cls: string) => [...matches].reverse().filter((e) => e.class === cls);
   // A refusal beats everything: the source's ztunnel logs the same connection as mTLS (its 401), but the
   // destination's names the policy, and that is why curl failed.
-  const denied = latestOf('denied');
-  if (denied.length > 0) {
+  const denied = latestOf('denied').sort((a, b) => (entryTime(b) ?? 0) - (entryTime(a) ?? 0));
+  // Unless a later entry shows this connection went through: the clock slack may let an earlier, refused
+  // attempt of the same pair into the matches.
+  // (By the entries' own times: the matches come from several ztunnels' logs, not in one order.)
+  const newest = (entries: readonly ZtunnelLogEntry[]) => Math.max(-Infinity, ...entries.map((e) => entryTime(e) ?? -Infinity));
+  const succeeded = matches.filter((e) => (e.class === 'mtls' || e.class === 'plaintext') && str(entryFields(e)['error']) === '');
+  if (denied.length > 0 && !(newest(succeeded) > newest(denied))) {
     const f = entryFields(denied[0]);
     const rejection = parseRejection(str(f['error']));
     const sourceIdentity = str(f['src.identity']) || undefined;

@@ -145,6 +145,16 @@ describe('connectionVerdict', () => {
     assert.match(connectionVerdict([outbound, none], 5).sentence, /^Denied: ALLOW policies apply, but none allowed it/);
   });
 
+  it('an earlier refusal of the same pair does not outvote the connection that went through after it', () => {
+    const refused = parseZtunnelLine('2026-11-22T03:10:01.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"');
+    const ok = parseZtunnelLine(mtlsOutbound);
+    // Whatever order the ztunnels' logs were read in.
+    assert.equal(connectionVerdict([refused, ok], 5).kind, 'mtls');
+    assert.equal(connectionVerdict([ok, refused], 5).kind, 'mtls');
+    const refusedLater = parseZtunnelLine(refused.fieldsText ? `2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${refused.fieldsText}` : '');
+    assert.equal(connectionVerdict([ok, refusedLater], 5).kind, 'denied');
+  });
+
   it('a "none allowed" denial lists the ALLOW policies that apply to the destination', () => {
     const inbound = parseZtunnelLine('2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"');
     const verdict = withAllowPolicies(connectionVerdict([inbound], 5), ['accounts/accounts-allow-web', 'istio-system/mesh-allow']);
