@@ -18,6 +18,7 @@ import { ClustersTreeProvider } from './views/clustersTreeProvider';
 import { CLUSTERS_VIEW_ID, ONLY_AMBIENT_CONTEXT_KEY } from './views/commandIds';
 import { NamespaceDecorationProvider } from './views/decorations';
 import { registerExplorerCommands } from './views/explorerCommands';
+import { PolicyDocuments, registerPolicyCommands } from './views/policyDocument';
 import { PreflightDocuments } from './views/preflightDocument';
 import type { ExplorerNode } from './views/explorerNode';
 import { ClustersStatusBar } from './views/statusBar';
@@ -116,7 +117,13 @@ export function activate(context: vscode.ExtensionContext): AmbientMeshApi {
   );
 
   // ztunnel logs: Show ztunnel Logs, Open ztunnel Log File…, and the log view's panel serializer.
-  context.subscriptions.push(...registerLogCommands({ kube, host: createVscodeHost(), extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings }));
+  // AuthorizationPolicies as read-only YAML: from the tree's policy rows and the log view's denials.
+  const policyDocuments = new PolicyDocuments(kube);
+  context.subscriptions.push(policyDocuments, ...registerPolicyCommands(policyDocuments, commandDeps));
+  const openPolicy = async (kubeContext: string, namespace: string, name: string) => {
+    await policyDocuments.open({ context: kubeContext, namespace, name });
+  };
+  context.subscriptions.push(...registerLogCommands({ kube, host: createVscodeHost(), extensionUri: context.extensionUri, log: logger('logs'), settings: logSettings, openPolicy }));
 
   // Agents: the language-model tools (Copilot agent mode, any chat participant) and the MCP server definition.
   const agentsLog = logger('agents');

@@ -2,8 +2,8 @@
 // NetworkPolicies, AuthorizationPolicies, waypoints, istio-cni and ztunnel pods) once, evaluate every
 // target namespace, log one line per finding, and show the report. `confirmEnrollPreflight` is what
 // Enroll's confirmation calls. No `vscode` here: unit and extension-host tests drive it directly.
-import type { ApiObject, ApiResource, ClusterClient, V1Namespace, V1Pod } from '../kube/types';
-import type { AuthorizationPolicy } from '../mesh/authorizationPolicy';
+import type { ApiResource, ClusterClient, V1Namespace, V1Pod } from '../kube/types';
+import { AUTHORIZATION_POLICIES, GATEWAYS, type AuthorizationPolicy } from '../mesh/authorizationPolicy';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
 import type { NetworkPolicy } from '../mesh/networkPolicy';
 import {
@@ -16,7 +16,7 @@ import {
   type PreflightReport,
 } from '../mesh/preflight';
 import { messageOf } from '../mesh/problems';
-import { reasonOf } from '../kube/errors';
+import { listServed } from '../mesh/policyRead';
 import type { CommandDeps } from './host';
 import type { NamespaceRef } from './namespacePlan';
 import { namespaceKey } from './namespacePlan';
@@ -25,8 +25,7 @@ export const PREFLIGHT_TITLE = 'Check Before Enrolling';
 export const ENROLL_ANYWAY = 'Enroll Anyway';
 
 export const NETWORK_POLICIES: ApiResource = { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' };
-export const AUTHORIZATION_POLICIES: ApiResource = { group: 'security.istio.io', version: 'v1', plural: 'authorizationpolicies' };
-export const GATEWAYS: ApiResource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways' };
+export { AUTHORIZATION_POLICIES, GATEWAYS };
 
 /** Where the report is shown: a document in the editor, a recorder in tests. */
 export interface PreflightViews {
@@ -45,16 +44,6 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     return { value: await promise };
   } catch (error) {
     return { error: messageOf(error) };
-  }
-}
-
-/** A resource the cluster does not serve (CRD not installed) has no objects: that is an answer, not a failure. */
-async function listServed(client: ClusterClient, resource: ApiResource): Promise<ApiObject[]> {
-  try {
-    return await client.listApiObjects(resource);
-  } catch (error) {
-    if (reasonOf(error) === 'not-found') return [];
-    throw error;
   }
 }
 

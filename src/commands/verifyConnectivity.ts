@@ -9,11 +9,15 @@ import {
   isCurlMissing,
   matchingEntries,
   parseTarget,
+  verdictSettled,
+  withAllowPolicies,
   type ConnectionVerdict,
   type ConnectivityResult,
   type ConnectivityTarget,
 } from '../mesh/connectivity';
+import { AUTHORIZATION_POLICIES, ztunnelPoliciesFor, type AuthorizationPolicy } from '../mesh/authorizationPolicy';
 import { ISTIO_NAMESPACE } from '../mesh/meshSummary';
+import { listServed } from '../mesh/policyRead';
 import { messageOf } from '../mesh/problems';
 import type { ZtunnelLogEntry } from '../logs/entry';
 import type { PickItem } from './host';
@@ -72,27 +76,31 @@ interface Destination {
   readonly ips: string[];
   /** Nodes of the endpoint pods: their ztunnels log the inbound side. Empty when unknown. */
   readonly nodes: string[];
+  /** The endpoint pods' namespace and labels: which AuthorizationPolicies apply to them. */
+  readonly pods: { namespace: string; labels: Record<string, string> }[];
 }
 
 async function destination(client: ClusterClient, target: ConnectivityTarget): Promise<Destination> {
-  if (!target.service) return { ips: [], nodes: [] };
+  if (!target.service) return { ips: [], nodes: [], pods: [] };
   try {
     const services = await client.listServices(target.service.namespace, { fieldSelector: `metadata.name=${target.service.name}` });
     const service = services.find((s) => s.metadata?.name === target.service?.name);
-    if (!service) return { ips: [], nodes: [] };
+    if (!service) return { ips: [], nodes: [], pods: [] };
     const ips = [service.spec?.clusterIP].filter((ip): ip is string => !!ip && ip !== 'None');
     const nodes: string[] = [];
+    const pods: Destination['pods'] = [];
     const selector = service.spec?.selector;
     if (selector && Object.keys(selector).length > 0) {
       const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
       for (const p of await client.listPods(target.service.namespace, { labelSelector })) {
         if (p.status?.podIP) ips.push(p.status.podIP);
         if (p.spec?.nodeName) nodes.push(p.spec.nodeName);
+        pods.push({ namespace: p.metadata?.namespace ?? target.service.namespace, labels: p.metadata?.labels ?? {} });
       }
     }
-    return { ips, nodes };
+    return { ips, nodes, pods };
   } catch {
-    return { ips: [], nodes: [] };
+    return { ips: [], nodes: [], pods: [] };
   }
 }
 
@@ -129,7 +137,7 @@ async function findVerdict(
       }),
     );
     const matches = matchingEntries(entries, query);
-    if (matches.length > 0 || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
+    if (verdictSettled(matches) || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
     await sleep(pollMs);
   }
 }
@@ -171,7 +179,20 @@ export async function testOnContext(deps: VerifyDeps, context: string, request: 
     { sourcePod: source.pod, sourceNamespace: source.namespace, sourceIp: pod.status?.podIP, target: parsed.target, destinationIps: dest.ips, startedAt },
     nodes,
   );
-  return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, verdict, durationMs: Date.now() - started };
+  const explained = verdict.rejection?.kind === 'none-allowed' && dest.pods.length > 0 ? withAllowPolicies(verdict, await allowPoliciesFor(client, dest.pods[0]!)) : verdict;
+  return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, verdict: explained, durationMs: Date.now() - started };
+}
+
+/** The ALLOW policies ztunnel holds for a destination pod (its namespace's and the root namespace's). */
+async function allowPoliciesFor(client: ClusterClient, pod: Destination['pods'][number]): Promise<string[] | undefined> {
+  try {
+    const namespaces = [...new Set([pod.namespace, ISTIO_NAMESPACE])];
+    const policies = (await Promise.all(namespaces.map((ns) => listServed(client, AUTHORIZATION_POLICIES, ns)))).flat() as AuthorizationPolicy[];
+    return ztunnelPoliciesFor(policies, pod).filter((p) => p.action === 'ALLOW' && !p.dryRun).map((p) => `${p.namespace}/${p.name}`);
+  } catch {
+    // Not allowed to list them: the verdict stands without the list.
+    return undefined;
+  }
 }
 
 export async function runConnectivityTest(deps: VerifyDeps, request: ConnectivityRequest): Promise<ConnectivityResult[]> {

@@ -5,6 +5,7 @@
 // text with one regular expression (a single native pass) and parses fields only for lines with an error.
 import type { FieldValue, LogClass, ZtunnelLogEntry } from './entry';
 import { matchesAt } from './match';
+import { POLICY_REJECTION_PREFIX } from './policyRejection';
 import { MUTUAL, PLAIN } from './wellFormed';
 import type { AccessVerdict } from './wellFormed';
 
@@ -156,6 +157,8 @@ export function classifyEntry(entry: ZtunnelLogEntry, verdict?: AccessVerdict): 
     // ztunnel logs a failed connection at warn or error level, so info and debug entries carry no error.
     if (entry.level === 'error' || entry.level === 'warn' || entry.level === undefined) {
       const error = errorText(entry);
+      // The destination ztunnel refused it by policy: that, not its encryption, is what the user needs.
+      if (error.includes(POLICY_REJECTION_PREFIX)) return 'denied';
       if (isTlsFailureText(error)) return 'tls-error';
       // A failure we cannot name proves nothing about encryption (it may be a TLS failure we do not know
       // the wording of): no mTLS or plain-text verdict for it.

@@ -6,11 +6,12 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
  * What a line tells a user about encryption:
  * `mtls` an access-log entry for a mutual-TLS (identity-bearing or HBONE) connection;
  * `plaintext` an access-log entry without any of that; `tls-error` a handshake or certificate
- * verification failure; `tls` any other line about TLS, certificates or identities; `other` the rest of
+ * verification failure; `denied` an access-log entry for a connection ztunnel's L4 authorization refused
+ * (policyRejection.ts); `tls` any other line about TLS, certificates or identities; `other` the rest of
  * ztunnel's records; `unparsed` a line that is not a record this parser understood (no ztunnel shape, an
  * impossible timestamp, an access entry cut short or with unpaired quotes): kept as text, never a verdict.
  */
-export type LogClass = 'mtls' | 'plaintext' | 'tls-error' | 'tls' | 'other' | 'unparsed';
+export type LogClass = 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'tls' | 'other' | 'unparsed';
 
 /** Which syntax the line was written in; `raw` is a line kept as text because it did not parse. */
 export type LogFormat = 'plain' | 'json' | 'legacy' | 'raw';
@@ -48,7 +49,7 @@ export interface ZtunnelLogEntry {
 }
 
 export const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
-export const logClasses: readonly LogClass[] = ['mtls', 'plaintext', 'tls-error', 'tls', 'other', 'unparsed'];
+export const logClasses: readonly LogClass[] = ['mtls', 'plaintext', 'tls-error', 'denied', 'tls', 'other', 'unparsed'];
 
 export function fieldText(value: FieldValue | undefined): string {
   return value === undefined || value === null ? '' : String(value);

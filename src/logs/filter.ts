@@ -5,7 +5,7 @@ import { entryFields } from './fields';
 export interface EntryFilters {
   readonly search: string;
   readonly level: 'all' | LogLevel;
-  readonly class: 'all' | 'mtls' | 'plaintext' | 'tls-error' | 'unparsed';
+  readonly class: 'all' | 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'unparsed';
   readonly namespace: string;
   readonly workload: string;
 }

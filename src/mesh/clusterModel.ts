@@ -30,6 +30,7 @@ import { ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary } from './meshSummary';
 import type { MeshSummary } from './meshSummary';
 import { problemFrom } from './problems';
 import type { ClusterProblem } from './problems';
+import { readNamespacePolicies, type NamespacePolicies } from './policyRead';
 import { groupByWorkload } from './workloads';
 import type { WorkloadGroup, WorkloadRef } from './workloads';
 
@@ -126,6 +127,11 @@ export class ClusterModel {
   get context(): string {
     return this.client.context;
   }
+  /** The namespace's AuthorizationPolicies with where each is enforced and its traps, read now (not watched). */
+  readPolicies(namespace: string): Promise<NamespacePolicies> {
+    return readNamespacePolicies(this.client, namespace);
+  }
+
 
   get status(): ClusterStatus {
     return this.statusValue;

@@ -4,6 +4,7 @@
 import { isAccessLogEntry } from '../logs/classify';
 import type { FieldValue, ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
+import { parseRejection, rejectionSentence, type PolicyRejection } from '../logs/policyRejection';
 
 /** How long curl may take (`-m`), in seconds. */
 export const CURL_MAX_SECONDS = 5;
@@ -167,16 +168,36 @@ export function matchingEntries(entries: readonly ZtunnelLogEntry[], query: Conn
   });
 }
 
+/** A "none allowed" denial with the ALLOW policies that apply to the destination named in its sentence. */
+export function withAllowPolicies(verdict: ConnectionVerdict, allowPolicies: readonly string[] | undefined): ConnectionVerdict {
+  if (verdict.rejection?.kind !== 'none-allowed' || allowPolicies === undefined) return verdict;
+  const listed = allowPolicies.length > 0 ? ` No rule of ${allowPolicies.join(', ')} matched it.` : '';
+  return { ...verdict, allowPolicies, sentence: verdict.sentence + listed };
+}
+
+/**
+ * Whether the entries found so far settle the verdict: a denial, a TLS failure, or a connection that did
+ * not fail. Other failures (the source's `http status: 401 Unauthorized`, say) may be followed by the destination's line naming the policy: wait for it until the
+ * deadline rather than report half the story.
+ */
+export function verdictSettled(matches: readonly ZtunnelLogEntry[]): boolean {
+  return matches.some((e) => e.class === 'denied' || e.class === 'tls-error' || str(entryFields(e)['error']) === '');
+}
+
 /**
  * `not-found`: no ztunnel logged the connection, so it did not go through the mesh (plain text unless the
  * application itself speaks TLS); `unknown`: no ztunnel log could be read, so nothing can be said.
  */
-export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'not-found' | 'unknown';
+export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'not-found' | 'unknown';
 
 export interface ConnectionVerdict {
   readonly kind: ConnectionVerdictKind;
   readonly sourceIdentity?: string;
   readonly destinationIdentity?: string;
+  /** `denied`: which policy refused it, or that no ALLOW matched (ztunnel's rejection). */
+  readonly rejection?: PolicyRejection;
+  /** For "none allowed": the ALLOW policies that apply to the destination (`ns/name`), when they could be read. */
+  readonly allowPolicies?: readonly string[];
   /** The entry the verdict rests on (the access-log line), when there is one. */
   readonly entry?: ZtunnelLogEntry;
   /** One plain sentence for the user. */
@@ -190,6 +211,22 @@ export interface ConnectionVerdict {
  */
 export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSeconds: number, logsRead = true): ConnectionVerdict {
   const latestOf = (cls: string) => [...matches].reverse().filter((e) => e.class === cls);
+  // A refusal beats everything: the source's ztunnel logs the same connection as mTLS (its 401), but the
+  // destination's names the policy, and that is why curl failed.
+  const denied = latestOf('denied').sort((a, b) => (entryTime(b) ?? 0) - (entryTime(a) ?? 0));
+  // Unless a later entry shows this connection went through: the clock slack may let an earlier, refused
+  // attempt of the same pair into the matches.
+  // (By the entries' own times: the matches come from several ztunnels' logs, not in one order.)
+  const newest = (entries: readonly ZtunnelLogEntry[]) => Math.max(-Infinity, ...entries.map((e) => entryTime(e) ?? -Infinity));
+  const succeeded = matches.filter((e) => (e.class === 'mtls' || e.class === 'plaintext') && str(entryFields(e)['error']) === '');
+  if (denied.length > 0 && !(newest(succeeded) > newest(denied))) {
+    const f = entryFields(denied[0]);
+    const rejection = parseRejection(str(f['error']));
+    const sourceIdentity = str(f['src.identity']) || undefined;
+    const destinationIdentity = str(f['dst.identity']) || undefined;
+    const sentence = rejection ? `${rejectionSentence(rejection)}: ztunnel's L4 authorization refused the connection.` : "Denied: ztunnel's L4 authorization refused the connection.";
+    return { kind: 'denied', sourceIdentity, destinationIdentity, rejection, entry: denied[0], sentence };
+  }
   const mtls = latestOf('mtls');
   if (mtls.length > 0) {
     const best = mtls.find((e) => str(entryFields(e)['src.identity']) !== '' && str(entryFields(e)['dst.identity']) !== '') ?? mtls[0];

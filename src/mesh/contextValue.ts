@@ -15,6 +15,10 @@ export const NODE_FLAGS = {
   namespace: ['ambient', 'sidecar', 'conflict', 'waypoint', 'partial', 'system'],
   workload: ['deployment', 'statefulset', 'daemonset', 'bare', 'other', 'ambient', 'partial'],
   pod: ['captured', 'pending', 'notCaptured', 'optedOut', 'sidecar', 'hostNetwork', 'completed', 'outside'],
+  /** A namespace's Authorization Policies group. */
+  policies: [],
+  /** One AuthorizationPolicy; `trap`: it does not do what it says (policyTraps). */
+  policy: ['trap'],
   /** An explanatory row (error, empty list), possibly with an action. */
   message: ['error', 'retry', 'showLog'],
 } as const;

@@ -3,6 +3,7 @@
 // namespace joins ambient, whether HBONE (TCP 15008) and the kubelet probes that istio-cni SNATs to
 // 169.254.7.127 will still get in (istio.io "Ambient and Kubernetes NetworkPolicy", istio/istio #52742).
 // Pure: objects are the API's JSON.
+import { cidrContains } from './cidr';
 import { selectorMatches, type LabelSelector } from './labelSelector';
 
 /** Where ztunnel's HBONE tunnel enters a captured pod. */
@@ -91,29 +92,8 @@ export function isolatingPolicies(policies: readonly NetworkPolicy[], pod: { rea
   );
 }
 
-function ipv4ToNumber(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = value * 256 + n;
-  }
-  return value;
-}
-
-/** IPv4 only: an IPv6 block never contains an IPv4 address (and the sources checked here are IPv4). */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  const network = ipv4ToNumber(base);
-  const address = ipv4ToNumber(ip);
-  if (network === undefined || address === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const size = 2 ** (32 - bits);
-  return Math.floor(network / size) === Math.floor(address / size);
-}
+/** The ipBlock test (cidr.ts): kept exported here, where the NetworkPolicy evaluation reads it. */
+export { cidrContains };
 
 function peerAdmits(peer: NetworkPolicyPeer, policyNamespace: string, source: TrafficSource): boolean {
   if (peer.ipBlock) {

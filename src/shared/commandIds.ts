@@ -36,14 +36,19 @@ export const LOG_COMMANDS = {
   openFile: 'ambient.logs.openFile',
 } as const;
 
+export const POLICY_COMMANDS = {
+  open: 'ambient.policy.open',
+} as const;
+
 type IdsOf<T> = T[keyof T];
 export type CommandId =
   | IdsOf<typeof CLUSTER_VIEW_COMMANDS>
   | IdsOf<typeof NAMESPACE_COMMANDS>
   | IdsOf<typeof PREFLIGHT_COMMANDS>
   | IdsOf<typeof VERIFY_COMMANDS>
-  | IdsOf<typeof LOG_COMMANDS>;
+  | IdsOf<typeof LOG_COMMANDS>
+  | IdsOf<typeof POLICY_COMMANDS>;
 
-export const ALL_COMMAND_IDS: readonly CommandId[] = [CLUSTER_VIEW_COMMANDS, NAMESPACE_COMMANDS, PREFLIGHT_COMMANDS, VERIFY_COMMANDS, LOG_COMMANDS].flatMap(
+export const ALL_COMMAND_IDS: readonly CommandId[] = [CLUSTER_VIEW_COMMANDS, NAMESPACE_COMMANDS, PREFLIGHT_COMMANDS, VERIFY_COMMANDS, LOG_COMMANDS, POLICY_COMMANDS].flatMap(
   (group) => Object.values(group),
 );

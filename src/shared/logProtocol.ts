@@ -20,7 +20,7 @@ export type LogSource =
   | { readonly kind: 'file'; readonly path: string };
 
 export type LevelFilter = 'all' | LogLevel;
-export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error' | 'unparsed'>;
+export type ClassFilter = 'all' | Extract<LogClass, 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'unparsed'>;
 
 export interface LogFilters {
   /** Text (case-insensitive), or `/regex/flags`. */
@@ -58,7 +58,12 @@ export type FromLogView =
   | { readonly type: 'clear' }
   /** Export the rows shown (`seqs`) or every row kept, as `kubectl logs --prefix` text, to a file. */
   | { readonly type: 'export'; readonly scope: 'visible' | 'all'; readonly seqs?: readonly number[] }
-  | { readonly type: 'openSettings' };
+  | { readonly type: 'openSettings' }
+  /** Open the AuthorizationPolicy a denial names, from the cluster (kube context) the line came from. */
+  | { readonly type: 'openPolicy'; readonly context: string; readonly namespace: string; readonly name: string };
+
+/** A Kubernetes object name or namespace (DNS-1123 subdomain; namespaces are labels, a subset). */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** At most this many row numbers in one export request (the view never shows more rows than it keeps). */
 const MAX_EXPORT_SEQS = 1_000_000;
@@ -69,7 +74,7 @@ const MAX_EXPORT_SEQS = 1_000_000;
  */
 export function parseFromLogView(value: unknown): FromLogView | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const message = value as { type?: unknown; scope?: unknown; seqs?: unknown };
+  const message = value as { type?: unknown; scope?: unknown; seqs?: unknown; context?: unknown; namespace?: unknown; name?: unknown };
   const type = message.type as FromLogView['type'];
   switch (type) {
     case 'ready':
@@ -83,6 +88,15 @@ export function parseFromLogView(value: unknown): FromLogView | undefined {
       const seqs = message.seqs;
       const valid = Array.isArray(seqs) && seqs.length <= MAX_EXPORT_SEQS && seqs.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0);
       return valid ? { type, scope: message.scope, seqs: seqs as number[] } : undefined;
+    }
+    case 'openPolicy': {
+      // Only names a policy can have; the panel also checks the context is one it follows.
+      const { context, namespace, name } = message;
+      const valid =
+        typeof context === 'string' && context.length > 0 && context.length <= 253 &&
+        typeof namespace === 'string' && namespace.length <= 63 && OBJECT_NAME.test(namespace) &&
+        typeof name === 'string' && OBJECT_NAME.test(name);
+      return valid ? { type, context, namespace, name } : undefined;
     }
     default: {
       const unknownType: never = type;

@@ -9,6 +9,7 @@ import type { ContextNode } from './contextNode';
 import { ExplorerNode, reuseNodes } from './explorerNode';
 import { namespaceUri } from './nodeUri';
 import { PodNode } from './podNode';
+import { PoliciesNode } from './policyNode';
 import { WorkloadNode } from './workloadNode';
 
 export function namespaceTooltip(entry: NamespaceEntry, context: string): vscode.MarkdownString {
@@ -100,8 +101,19 @@ export class NamespaceNode extends ExplorerNode {
       return new WorkloadNode(this, kind, name);
     });
     const pods = reuseNodes(this.podNodes, bare, (name) => new PodNode(this, () => this.cluster, this.name, name));
-    if (workloads.length === 0 && pods.length === 0) return [new NoPodsNode(this)];
-    return [...workloads, ...pods];
+    const policies = await this.policiesNode();
+    if (workloads.length === 0 && pods.length === 0) return [...policies, new NoPodsNode(this)];
+    return [...policies, ...workloads, ...pods];
+  }
+
+  /** The namespace's AuthorizationPolicies, read on expand; a cluster without the CRD (or a read refused) shows none. */
+  private async policiesNode(): Promise<ExplorerNode[]> {
+    try {
+      const { rows } = await this.cluster.readPolicies(this.name);
+      return rows.length > 0 ? [new PoliciesNode(this, this.context, rows)] : [];
+    } catch {
+      return [];
+    }
   }
 
   /** Stop the workload watches when the namespace is collapsed. */

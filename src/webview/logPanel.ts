@@ -20,6 +20,8 @@ export interface LogPanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly settings: () => LogSettings;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Opens an AuthorizationPolicy as read-only YAML (the policy a denial line names). */
+  readonly openPolicy?: (context: string, namespace: string, name: string) => Promise<void>;
 }
 
 /** Rows per message when a whole buffer is sent (a reloaded view, a file). */
@@ -229,6 +231,11 @@ export class LogPanel extends Disposable {
         return;
       case 'openSettings':
         void vscode.commands.executeCommand('workbench.action.openSettings', 'ambient.logs');
+        return;
+      case 'openPolicy':
+        // Only a cluster this view follows: the webview cannot make the extension read another context.
+        if (this.source.kind !== 'cluster' || !this.source.contexts.includes(message.context)) return;
+        await this.deps.openPolicy?.(message.context, message.namespace, message.name);
         return;
       default: {
         const unhandled: never = message;

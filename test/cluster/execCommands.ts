@@ -6,9 +6,11 @@ import type { ClusterSim } from './cluster';
 import type { KubeObject } from './store';
 import { resourceByKind } from './resources';
 import { isPodReady } from './controllers';
+import { authorize } from './authorization';
 
 const Pod = resourceByKind('Pod');
 const Service = resourceByKind('Service');
+const AuthorizationPolicy = resourceByKind('AuthorizationPolicy');
 
 export type ExecOutcome =
   | { kind: 'exited'; stdout: string; stderr: string; exitCode: number }
@@ -153,6 +155,16 @@ async function curl(sim: ClusterSim, pod: KubeObject, args: string[]): Promise<E
 
   const echoArg = backend.spec.containers.flatMap((c: any) => c.args ?? []).find((a: string) => a.startsWith('-text='));
   const body = echoArg ? `${echoArg.slice('-text='.length)}\n` : `${service?.metadata.name ?? backend.metadata.name}-${sim.name}\n`;
+  // The destination's ztunnel authorizes the connection (L4 AuthorizationPolicies) before any byte reaches the app.
+  if (sim.ztunnel.isMeshed(backend)) {
+    const peer = { identity: sim.ztunnel.isMeshed(pod) ? sim.ztunnel.identity(pod) : undefined, ip: pod.status?.podIP };
+    const decision = authorize(sim.store.list(AuthorizationPolicy), peer, { namespace: backend.metadata.namespace!, labels: backend.metadata.labels ?? {}, ip: backend.status?.podIP, port: targetPort });
+    if (!decision.allowed) {
+      sim.ztunnel.connection({ src: pod, dst: backend, service, port: targetPort, rejected: decision.error });
+      // ztunnel closes the client's connection once the request is on its way: curl reads a reset (exit 56).
+      return err(56, 'Recv failure: Connection reset by peer');
+    }
+  }
   const status = path === '/' || echoArg ? 200 : 404;
   sim.ztunnel.connection({ src: pod, dst: backend, service, port: targetPort, bytesSent: 78 + host.length, bytesRecv: 120 + body.length });
   const app = backend.spec.containers[0];

@@ -46,7 +46,12 @@ export interface Connection {
   bytesSent?: number;
   bytesRecv?: number;
   error?: string;
+  /** The destination ztunnel refused it (authorization.ts): the `error` of its inbound line. */
+  rejected?: string;
 }
+
+/** What the source ztunnel logs when the destination refuses the HBONE CONNECT (ztunnel Error::HttpStatus). */
+const hboneUnauthorized = 'http status: 401 Unauthorized';
 
 interface ZtunnelState {
   podUid: string;
@@ -230,19 +235,23 @@ export class ZtunnelFleet {
     const srcPort = 30000 + randomInt(30000);
     const dstIp = c.dst.status?.podIP;
     const svc = c.service ? ` dst.service="${c.service.metadata.name}.${c.service.metadata.namespace}.svc.cluster.local"` : '';
-    const stats = `bytes_sent=${c.bytesSent ?? 80 + randomInt(200)} bytes_recv=${c.bytesRecv ?? 200 + randomInt(2000)} duration="${1 + randomInt(20)}ms"${c.error ? ` error="${c.error}"` : ''}`;
-    const level = c.error ? 'error' : 'info';
+    // A refused connection moved no bytes (the HBONE CONNECT was answered 401 before any data).
+    const stats = (error: string | undefined) =>
+      error && c.rejected ? `bytes_sent=0 bytes_recv=0 duration="0ms" error="${error}"` : `bytes_sent=${c.bytesSent ?? 80 + randomInt(200)} bytes_recv=${c.bytesRecv ?? 200 + randomInt(2000)} duration="${1 + randomInt(20)}ms"${error ? ` error="${error}"` : ''}`;
+    const outboundError = c.rejected ? hboneUnauthorized : c.error;
+    const inboundError = c.rejected ?? c.error;
+    const level = (error: string | undefined) => (error ? 'error' : 'info');
     const src = `src.addr=${c.src.status?.podIP}:${srcPort} src.workload="${c.src.metadata.name}" src.namespace="${c.src.metadata.namespace}"`;
     const dst = `dst.workload="${c.dst.metadata.name}" dst.namespace="${c.dst.metadata.namespace}"`;
     if (srcIn && dstIn) {
       const mtlsSrc = `${src} src.identity="${this.identity(c.src)}"`;
       const mtlsDst = `dst.addr=${dstIp}:15008 dst.hbone_addr=${dstIp}:${c.port}${svc} ${dst} dst.identity="${this.identity(c.dst)}"`;
-      this.write(this.byNode.get(c.src.spec.nodeName), level, 'access', 'connection complete', `${mtlsSrc} ${mtlsDst} direction="outbound" ${stats}`);
-      if (!c.error) this.write(this.byNode.get(c.dst.spec.nodeName), level, 'access', 'connection complete', `${mtlsSrc} ${mtlsDst} direction="inbound" ${stats}`);
+      this.write(this.byNode.get(c.src.spec.nodeName), level(outboundError), 'access', 'connection complete', `${mtlsSrc} ${mtlsDst} direction="outbound" ${stats(outboundError)}`);
+      if (!c.error) this.write(this.byNode.get(c.dst.spec.nodeName), level(inboundError), 'access', 'connection complete', `${mtlsSrc} ${mtlsDst} direction="inbound" ${stats(inboundError)}`);
     } else if (srcIn) {
-      this.write(this.byNode.get(c.src.spec.nodeName), level, 'access', 'connection complete', `${src} dst.addr=${dstIp}:${c.port}${svc} ${dst} direction="outbound" ${stats}`);
+      this.write(this.byNode.get(c.src.spec.nodeName), level(c.error), 'access', 'connection complete', `${src} dst.addr=${dstIp}:${c.port}${svc} ${dst} direction="outbound" ${stats(c.error)}`);
     } else {
-      this.write(this.byNode.get(c.dst.spec.nodeName), level, 'access', 'connection complete', `${src} dst.addr=${dstIp}:${c.port}${svc} ${dst} direction="inbound" ${stats}`);
+      this.write(this.byNode.get(c.dst.spec.nodeName), level(inboundError), 'access', 'connection complete', `${src} dst.addr=${dstIp}:${c.port}${svc} ${dst} direction="inbound" ${stats(inboundError)}`);
     }
   }
 

@@ -185,6 +185,35 @@ describe('Verify: identities, connectivity, health', function () {
     }
   });
 
+  it('Test Connectivity says which AuthorizationPolicy denied it, and the policy opens as read-only YAML', async () => {
+    // security.istio.io/v1 as Istio 1.28 serves it; the test cluster's ztunnel enforces it at L4.
+    const file = join(mkdtempSync(join(tmpdir(), 'authz-')), 'deny.yaml');
+    writeFileSync(file, 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny-finance\n  namespace: accounts\nspec:\n  action: DENY\n  rules:\n  - from:\n    - source:\n        namespaces: ["finance"]\n');
+    await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', file);
+    try {
+      const [denied] = (await connectivity(['cluster-1'])) ?? [];
+      assert.equal(denied?.exitCode, 56, denied?.stderr);
+      assert.equal(denied?.verdict?.kind, 'denied', denied?.verdict?.sentence);
+      assert.equal(denied?.verdict?.sentence, "Denied by accounts/deny-finance: ztunnel's L4 authorization refused the connection.");
+      const document = await vscode.commands.executeCommand<vscode.TextDocument>('ambient.policy.open', { context: 'cluster-1', namespace: 'accounts', name: 'deny-finance' });
+      assert.equal(document?.languageId, 'yaml');
+      assert.match(document?.getText() ?? '', /^apiVersion: security\.istio\.io\/v1\nkind: AuthorizationPolicy\nmetadata:\n[\s\S]* {2}name: deny-finance\n[\s\S]*spec:\n {2}action: DENY\n {2}rules:\n {2}- from:\n {4}- source:\n {8}namespaces:\n {8}- finance\n/);
+      assert.doesNotMatch(document?.getText() ?? '', /managedFields/);
+      // An allow-nothing policy (`spec: {}`) instead: "none allowed", with the ALLOW policies that apply named.
+      await kubectl('--context', 'cluster-1', 'delete', 'authorizationpolicy', '-n', 'accounts', 'deny-finance');
+      writeFileSync(file, 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: allow-nothing\n  namespace: accounts\nspec: {}\n');
+      await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', file);
+      const [none] = (await connectivity(['cluster-1'])) ?? [];
+      assert.equal(none?.verdict?.kind, 'denied', none?.verdict?.sentence);
+      assert.deepEqual(none?.verdict?.allowPolicies, ['accounts/allow-nothing']);
+      assert.match(none?.verdict?.sentence ?? '', /^Denied: ALLOW policies apply, but none allowed it: .* No rule of accounts\/allow-nothing matched it\.$/);
+    } finally {
+      await kubectl('--context', 'cluster-1', 'delete', 'authorizationpolicy', '-n', 'accounts', 'deny-finance', 'allow-nothing', '--ignore-not-found');
+    }
+    const [allowed] = (await connectivity(['cluster-1'])) ?? [];
+    assert.equal(allowed?.verdict?.kind, 'mtls', allowed?.verdict?.sentence);
+  });
+
   it('a not-ready ztunnel fails the ztunnel check, and the Mesh node result follows', async () => {
     await control('/ztunnel-fault?cluster=cluster-2&node=node-1', { ready: false });
     try {

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestCluster } from '../cluster/testCluster';
 import type { RunningTestCluster } from '../cluster/testCluster';
 import { runKubectl } from './kubectl';
+import { ALLOW_FINANCE_BY_PRINCIPAL } from './manifests';
 
 let cluster: RunningTestCluster;
 let dir: string;
@@ -38,21 +39,7 @@ spec:
     - port: 8080
       protocol: TCP
 ${hbone ? '    - port: 15008\n      protocol: TCP\n' : ''}---
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata:
-  name: accounts-allow-finance
-  namespace: accounts
-spec:
-  selector:
-    matchLabels:
-      app: accounts
-  action: ALLOW
-  rules:
-  - from:
-    - source:
-        principals: ["cluster.local/ns/finance/sa/curl"]
----
+${ALLOW_FINANCE_BY_PRINCIPAL}---
 apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata:

@@ -14,6 +14,7 @@ import type { LogClass } from '../../logs/entry';
 import { entryFields } from '../../logs/fields';
 import { compileFilter, searchPattern } from '../../logs/filter';
 import { LogBuffer } from '../../logs/logBuffer';
+import { parseRejection, rejectionSentence, type PolicyRejection } from '../../logs/policyRejection';
 import { accessSummary, formatBytes, shortIdentity } from '../../logs/summary';
 import type { PodStreamStatus } from '../../logs/ztunnelFollower';
 import { defaultFilters } from '../../shared/logProtocol';
@@ -51,7 +52,7 @@ let visible: LogRow[] = [];
 let matches = compileFilter(filters);
 let selectedSeq: number | undefined;
 const statuses = new Map<string, PodStreamStatus>();
-const counts = { entries: 0, mtls: 0, plaintext: 0, errors: 0, unparsed: 0, byPod: new Map<string, number>() };
+const counts = { entries: 0, mtls: 0, plaintext: 0, errors: 0, unparsed: 0, denied: 0, byPod: new Map<string, number>(), byPolicy: new Map<string, number>() };
 
 function saveState(): void {
   vscode.setState({ source, filters, follow, wrap });
@@ -89,7 +90,7 @@ for (const [value, label] of [['all', 'All levels'], ['error', 'Error'], ['warn'
   levelSelect.append(option(value!, label!));
 }
 const classSelect = custom('vscode-dropdown', { 'aria-label': 'Class', id: 'class' });
-for (const [value, label] of [['all', 'All entries'], ['mtls', 'mTLS'], ['plaintext', 'Plain text'], ['tls-error', 'TLS errors'], ['unparsed', 'Unparsed lines']]) classSelect.append(option(value!, label!));
+for (const [value, label] of [['all', 'All entries'], ['mtls', 'mTLS'], ['plaintext', 'Plain text'], ['tls-error', 'TLS errors'], ['denied', 'Policy denials'], ['unparsed', 'Unparsed lines']]) classSelect.append(option(value!, label!));
 const namespaceField = custom('vscode-text-field', { placeholder: 'Namespace', 'aria-label': 'Namespace', id: 'namespace' });
 const workloadField = custom('vscode-text-field', { placeholder: 'Workload', 'aria-label': 'Workload', id: 'workload' });
 const followButton = custom('vscode-button', { id: 'follow', appearance: 'primary' });
@@ -146,7 +147,14 @@ function clockTime(row: LogRow): string {
   return t === -1 ? time : time.slice(t + 1).replace(/Z$/, '');
 }
 
-const classLabels: Record<LogClass, string> = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS error', tls: 'TLS', other: '', unparsed: 'unparsed' };
+const classLabels: Record<LogClass, string> = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS error', denied: 'denied by policy', tls: 'TLS', other: '', unparsed: 'unparsed' };
+
+/** The policy rejection an entry carries, read from its `error` field. */
+function rowRejection(row: LogRow): PolicyRejection | undefined {
+  if (row.class !== 'denied') return undefined;
+  const error = entryFields(row)['error'];
+  return typeof error === 'string' ? parseRejection(error) : undefined;
+}
 
 function contentCell(row: LogRow): HTMLElement {
   const cell = el('span', 'cell content');
@@ -162,6 +170,11 @@ function contentCell(row: LogRow): HTMLElement {
     cell.append(badge);
   } else if (row.class === 'tls-error') {
     cell.append(el('span', 'badge badge-tls-error', '✖ TLS error'));
+  } else if (row.class === 'denied') {
+    const rejection = rowRejection(row);
+    const badge = el('span', 'badge badge-denied', rejection?.kind === 'denied' ? `⛔ denied by ${rejection.namespace}/${rejection.name}` : '⛔ denied: no ALLOW matched');
+    badge.title = rejection ? `${rejectionSentence(rejection)} (ztunnel's L4 authorization refused the connection)` : "ztunnel's L4 authorization refused the connection";
+    cell.append(badge);
   } else if (row.class === 'tls') {
     cell.append(el('span', 'badge badge-tls', 'TLS'));
   } else if (row.class === 'unparsed') {
@@ -333,6 +346,13 @@ function count(row: LogRow, delta: number): void {
   else if (row.class === 'plaintext') counts.plaintext += delta;
   if (row.class === 'tls-error' || row.level === 'error') counts.errors += delta;
   if (row.class === 'unparsed') counts.unparsed += delta;
+  if (row.class === 'denied') {
+    counts.denied += delta;
+    // Per policy: who denies most is what to read first ("no ALLOW matched" is one bucket of its own).
+    const rejection = rowRejection(row);
+    const key = rejection?.kind === 'denied' ? `denied by ${rejection.namespace}/${rejection.name}` : 'no ALLOW matched';
+    counts.byPolicy.set(key, (counts.byPolicy.get(key) ?? 0) + delta);
+  }
   const pod = row.pod ?? '(no pod)';
   counts.byPod.set(pod, (counts.byPod.get(pod) ?? 0) + delta);
 }
@@ -351,6 +371,8 @@ function renderCounters(): void {
   counter('plain text', counts.plaintext, 'counter-plaintext');
   counter('errors', counts.errors, 'counter-errors');
   counter('unparsed', counts.unparsed, 'counter-unparsed');
+  if (counts.denied > 0) counter('denied', counts.denied, 'counter-denied');
+  for (const [policy, n] of [...counts.byPolicy].filter(([, n]) => n > 0).sort()) counter(policy, n, 'counter-policy');
   for (const [pod, n] of [...counts.byPod].filter(([, n]) => n > 0).sort()) counter(pod, n, 'counter-pod');
   const dropped = buffer.dropped + pausedDropped;
   if (dropped > 0) counter('older entries dropped', dropped, 'counter-dropped');
@@ -491,6 +513,17 @@ function select(seq: number | undefined): void {
     add('class', row.class);
     const facts = connectionFacts(row);
     if (facts) add('connection', facts);
+    const rejection = rowRejection(row);
+    if (rejection) {
+      const value = el('dd', 'details-policy', rejectionSentence(rejection));
+      // The policy opens as YAML from the cluster the line came from; a saved file names no cluster.
+      if (rejection.kind === 'denied' && row.cluster) {
+        const open = custom('vscode-button', { appearance: 'secondary', title: `Open ${rejection.namespace}/${rejection.name} as YAML` }, 'Open policy');
+        open.addEventListener('click', () => vscode.postMessage({ type: 'openPolicy', context: row.cluster!, namespace: rejection.namespace, name: rejection.name }));
+        value.append(' ', open);
+      }
+      list.append(el('dt', undefined, 'policy'), value);
+    }
     add('format', row.format);
     for (const [key, value] of Object.entries(entryFields(row))) add(key, value === null ? 'null' : String(value));
     details.append(close, title, list);
@@ -549,8 +582,9 @@ function clearRows(): void {
   paused = [];
   pausedDropped = 0;
   visible = [];
-  counts.entries = counts.mtls = counts.plaintext = counts.errors = counts.unparsed = 0;
+  counts.entries = counts.mtls = counts.plaintext = counts.errors = counts.unparsed = counts.denied = 0;
   counts.byPod.clear();
+  counts.byPolicy.clear();
   select(undefined);
   syncControls();
   scheduleRender();

@@ -10,7 +10,6 @@ const without = (line: string, key: string) => line.replace(new RegExp(`${key.re
 describe('classification', () => {
   it('an access log with a source or destination identity is mTLS (Istio 1.23–1.28 shapes)', () => {
     assert.equal(classOf(mtlsOutbound), 'mtls');
-    assert.equal(classOf(policyDenied), 'mtls');
     assert.equal(classOf(connectionOpened), 'mtls');
     // Either identity alone is enough.
     assert.equal(classOf(without(without(without(mtlsOutbound, 'dst.identity'), 'dst.hbone_addr'), 'dst.addr').replace('src.identity', 'src.identity').replace(' direction', ' dst.addr=10.244.2.7:8080 direction')), 'mtls');
@@ -55,13 +54,25 @@ describe('classification', () => {
   });
 
   it('an early deny (`connection failed`, written before ztunnel knows the identities) is neither mTLS nor plain text', () => {
-    assert.equal(classOf(earlyDeny), 'other');
-    assert.equal(classOf(earlyDeny.replace(':15008', ':8080')), 'other');
+    // It is a policy rejection, and says so; its other failures prove nothing about encryption.
+    assert.equal(classOf(earlyDeny), 'denied');
+    assert.equal(classOf(earlyDeny.replace(/error=".*"$/, 'error="connection closed due to policy change"')), 'other');
+    assert.equal(classOf(earlyDeny.replace(':15008', ':8080').replace(/error=".*"$/, 'error="connection closed due to policy change"')), 'other');
   });
 
   it('a failed connection whose error ztunnel does not word as TLS or as a known failure gets no verdict', () => {
-    assert.equal(classOf(policyDenied), 'mtls', 'a policy rejection: the identities were verified');
     assert.equal(classOf(policyDenied.replace(/error=".*"$/, 'error="something new"')), 'other');
+  });
+
+  it("a connection ztunnel's L4 authorization refused is denied, in both of ztunnel's wordings", () => {
+    assert.equal(classOf(policyDenied), 'denied');
+    assert.equal(classOf(policyDenied.replace('allow policies exist, but none allowed', 'explicitly denied by: bookinfo/deny-reviews')), 'denied');
+    assert.equal(classOf(policyDenied.replace(/error=".*"$/, 'error="connection closed due to policy change"')), 'mtls', 'a policy change is not a rejection');
+    // The source's ztunnel sees only the 401 of the HBONE CONNECT: an mTLS connection that failed, no policy named.
+    assert.equal(classOf(policyDenied.replace('direction="inbound"', 'direction="outbound"').replace(/error=".*"$/, 'error="http status: 401 Unauthorized"')), 'mtls');
+    // The JSON format (`LOG_FORMAT=json`) says the same.
+    const json = JSON.stringify({ level: 'error', time: t, scope: 'access', message: 'connection complete', 'src.addr': '10.244.1.12:60059', 'src.identity': 'spiffe://cluster.local/ns/a/sa/b', 'dst.addr': '10.244.2.7:15008', direction: 'inbound', bytes_sent: 0, bytes_recv: 0, duration: '0ms', error: 'connection closed due to policy rejection: explicitly denied by: a/deny' });
+    assert.equal(classOf(json), 'denied');
   });
 
   it('everything else is other, including a failure that is not about TLS', () => {

@@ -2,6 +2,7 @@
 // entry that parsed whole. Lines are the Istio 1.23–1.28 shapes of ztunnelLines.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isMutualTls } from '../../../src/logs/classify';
 import { entryFields } from '../../../src/logs/fields';
 import { parseZtunnelLine } from '../../../src/logs/parser';
 import { prng } from '../../seededRandom';
@@ -115,7 +116,9 @@ describe('property: corruption never invents a verdict', () => {
     const seen = new Map<string, number>();
     for (let i = 0; i < 6000; i++) {
       const original = originals[Math.floor(random() * originals.length)]!;
-      const expected = parseZtunnelLine(original).class;
+      const parsed = parseZtunnelLine(original);
+      // A denial is a verdict on policy; what it says about encryption is in its identities and HBONE fields.
+      const expected = parsed.class === 'denied' ? (isMutualTls(entryFields(parsed)) ? 'mtls' : 'plaintext') : parsed.class;
       let line = original;
       const applied: string[] = [];
       for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {

@@ -16,4 +16,22 @@ describe('messages from the log view', () => {
       assert.equal(parseFromLogView(bad), undefined, JSON.stringify(bad));
     }
   });
+
+  it('accepts openPolicy with a context and a DNS-1123 namespace and name, keeping only those fields', () => {
+    assert.deepEqual(parseFromLogView({ type: 'openPolicy', context: 'cluster-1', namespace: 'accounts', name: 'deny-finance', command: 'x' }), { type: 'openPolicy', context: 'cluster-1', namespace: 'accounts', name: 'deny-finance' });
+    assert.ok(parseFromLogView({ type: 'openPolicy', context: 'arn:aws:eks:eu-west-1:1:cluster/x', namespace: 'a', name: 'b.c' }));
+  });
+
+  it('refuses openPolicy with anything but names a policy can have', () => {
+    for (const bad of [
+      { type: 'openPolicy', context: '', namespace: 'accounts', name: 'p' },
+      { type: 'openPolicy', context: 'cluster-1', namespace: '../etc', name: 'p' },
+      { type: 'openPolicy', context: 'cluster-1', namespace: 'accounts', name: 'P' },
+      { type: 'openPolicy', context: 'cluster-1', namespace: 'a'.repeat(64), name: 'p' },
+      { type: 'openPolicy', context: 'cluster-1', namespace: 'accounts' },
+      { type: 'openPolicy', context: 1, namespace: 'accounts', name: 'p' },
+    ]) {
+      assert.equal(parseFromLogView(bad), undefined, JSON.stringify(bad));
+    }
+  });
 });

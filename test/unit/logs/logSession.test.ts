@@ -68,7 +68,7 @@ describe('log session over a file', () => {
     const { s } = session();
     const verdict = s.addText([versionBanner127, ...configDumpStart, policyDenied]);
     assert.equal(verdict.kind, 'log');
-    assert.deepEqual(s.rows().map((row) => row.class), ['other', 'other', 'other', 'other', 'other', 'mtls']);
+    assert.deepEqual(s.rows().map((row) => row.class), ['other', 'other', 'other', 'other', 'other', 'denied']);
   });
 
   it('keeps the newest entries and reports how many were dropped', () => {

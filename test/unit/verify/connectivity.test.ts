@@ -8,6 +8,8 @@ import {
   isCurlMissing,
   matchingEntries,
   parseTarget,
+  verdictSettled,
+  withAllowPolicies,
   type ConnectionQuery,
   type ConnectivityTarget,
 } from '../../../src/mesh/connectivity';
@@ -127,6 +129,49 @@ describe('connectionVerdict', () => {
     const verdict = connectionVerdict([failed], 5);
     assert.equal(verdict.kind, 'tls-error');
     assert.match(verdict.sentence, /UnknownIssuer/);
+  });
+
+  it("says which policy denied it, from the destination's line, over the source's mTLS 401", () => {
+    // ztunnel 1.28 as the test cluster writes it: the source logs the CONNECT's 401, the destination the policy.
+    const fields = 'src.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-5f6d7c8b9-abcde" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts"';
+    const outbound = parseZtunnelLine(`2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="http status: 401 Unauthorized"`);
+    const inbound = parseZtunnelLine(`2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: explicitly denied by: accounts/deny-finance"`);
+    const verdict = connectionVerdict([outbound, inbound], 5);
+    assert.equal(verdict.kind, 'denied');
+    assert.deepEqual(verdict.rejection, { kind: 'denied', namespace: 'accounts', name: 'deny-finance' });
+    assert.equal(verdict.sentence, "Denied by accounts/deny-finance: ztunnel's L4 authorization refused the connection.");
+    assert.equal(verdict.sourceIdentity, 'spiffe://cluster.local/ns/finance/sa/curl');
+    const none = parseZtunnelLine(inbound.fieldsText ? `2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"` : '');
+    assert.match(connectionVerdict([outbound, none], 5).sentence, /^Denied: ALLOW policies apply, but none allowed it/);
+  });
+
+  it('an earlier refusal of the same pair does not outvote the connection that went through after it', () => {
+    const refused = parseZtunnelLine('2026-11-22T03:10:01.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"');
+    const ok = parseZtunnelLine(mtlsOutbound);
+    // Whatever order the ztunnels' logs were read in.
+    assert.equal(connectionVerdict([refused, ok], 5).kind, 'mtls');
+    assert.equal(connectionVerdict([ok, refused], 5).kind, 'mtls');
+    const refusedLater = parseZtunnelLine(refused.fieldsText ? `2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${refused.fieldsText}` : '');
+    assert.equal(connectionVerdict([ok, refusedLater], 5).kind, 'denied');
+  });
+
+  it('a "none allowed" denial lists the ALLOW policies that apply to the destination', () => {
+    const inbound = parseZtunnelLine('2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.service="accounts.accounts.svc.cluster.local" direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"');
+    const verdict = withAllowPolicies(connectionVerdict([inbound], 5), ['accounts/accounts-allow-web', 'istio-system/mesh-allow']);
+    assert.deepEqual(verdict.allowPolicies, ['accounts/accounts-allow-web', 'istio-system/mesh-allow']);
+    assert.match(verdict.sentence, / No rule of accounts\/accounts-allow-web, istio-system\/mesh-allow matched it\.$/);
+    // Unread (forbidden), or another verdict: unchanged.
+    assert.equal(withAllowPolicies(connectionVerdict([inbound], 5), undefined).allowPolicies, undefined);
+    assert.equal(withAllowPolicies(connectionVerdict([parseZtunnelLine(mtlsOutbound)], 5), ['a/b']).allowPolicies, undefined);
+  });
+
+  it("waits for the destination's line while only the source's 401 is in", () => {
+    const fields = 'src.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local"';
+    const outbound = parseZtunnelLine(`2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="http status: 401 Unauthorized"`);
+    const inbound = parseZtunnelLine(`2026-11-22T03:10:02.000100Z\terror\taccess\tconnection complete\t${fields} direction="inbound" bytes_sent=0 bytes_recv=0 duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"`);
+    assert.equal(verdictSettled([outbound]), false);
+    assert.equal(verdictSettled([outbound, inbound]), true);
+    assert.equal(verdictSettled([parseZtunnelLine(mtlsOutbound)]), true);
   });
 
   it('says plain text when no ztunnel logged the connection within the wait (it bypassed the mesh)', () => {
