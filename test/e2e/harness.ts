@@ -11,7 +11,7 @@
 //     await wb.screenshot('clusters-listed');
 //   }));
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -140,15 +140,23 @@ export class Workbench {
   }
 }
 
+/** `ambient.*` (or any) settings of the workspace folder the workbench opens. */
+export type WorkspaceSettings = Readonly<Record<string, unknown>>;
+
 /**
  * Starts code-server (extension installed, KUBECONFIG = test cluster) and chromium, opens the workbench.
  * `env` defaults to what test/e2e/run.ts hands over; a benchmark that prepares its own passes it.
  */
-export async function startWorkbench(name: string, env: E2eEnvironment = e2eEnvironment()): Promise<Workbench> {
+export async function startWorkbench(name: string, env: E2eEnvironment = e2eEnvironment(), settings?: WorkspaceSettings): Promise<Workbench> {
   const dataDir = join(env.runDir, name);
   rmSync(dataDir, { recursive: true, force: true });
   const workspace = join(dataDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
+  if (settings) {
+    // As a user sets them for their clusters: the workspace's .vscode/settings.json.
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  }
   const server = await startCodeServer({
     dataDir,
     extensionsDir: env.extensionsDir,
@@ -176,8 +184,8 @@ export async function startWorkbench(name: string, env: E2eEnvironment = e2eEnvi
  * folder in the run folder (code-server.log among it); on success that folder is removed. Screenshots
  * are always kept.
  */
-export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>, env?: E2eEnvironment): Promise<void> {
-  const wb = await startWorkbench(name, env);
+export async function withWorkbench(name: string, body: (wb: Workbench) => Promise<void>, env?: E2eEnvironment, settings?: WorkspaceSettings): Promise<void> {
+  const wb = await startWorkbench(name, env, settings);
   let failed = true;
   try {
     await body(wb);

@@ -77,6 +77,9 @@ async function settled(panel: FrameLocator): Promise<void> {
   await panel.locator('section[aria-label^="Health of"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
+/** The namespaces a user of these clusters expects enrolled on both, as a workspace setting. */
+const EXPECTED_EVERYWHERE = { 'ambient.health.expectedNamespaces': SEEDS };
+
 test('identities table, connectivity on both contexts, and the health report from fail to pass after Enroll + Restart', () =>
   withWorkbench('verify', async (wb) => {
     try {
@@ -108,7 +111,7 @@ test('identities table, connectivity on both contexts, and the health report fro
       assert.equal(await before.locator('.verdict').count(), 2);
       for (const verdict of await before.locator('.verdict').all()) assert.match((await verdict.textContent()) ?? '', /^Plain text/);
 
-      // 3. Check Ambient Health on both contexts: fails (the seeds are not enrolled).
+      // 3. Check Ambient Health on both contexts: fails (the expected namespaces, set for this workspace, are not enrolled).
       await closeEditors(wb);
       await wb.runCommand('Ambient Mesh: Check Ambient Health');
       await pickMany(wb, 'Check Ambient Health', ['cluster-1', 'cluster-2']);
@@ -183,4 +186,4 @@ test('identities table, connectivity on both contexts, and the health report fro
         await wb.kubectl(['label', 'namespace', ...SEEDS, 'istio.io/dataplane-mode-'], context).catch(() => '');
       }
     }
-  }));
+  }, undefined, EXPECTED_EVERYWHERE));
