@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, contextMenu, waitForBadge, withWorkbench } from './harness';
 import type { Workbench } from './harness';
 
 const MODE = 'istio.io/dataplane-mode';
@@ -20,14 +20,6 @@ async function namespaceLabels(wb: Workbench, context: string, namespace: string
 
 async function unlabel(wb: Workbench, context: string, namespace: string): Promise<void> {
   await wb.kubectl(['label', 'namespace', namespace, `${MODE}-`], context).catch(() => '');
-}
-
-async function contextMenu(wb: Workbench, item: Locator, command: string): Promise<void> {
-  await item.click({ button: 'right' });
-  const entry = wb.page.getByRole('menuitem', { name: command, exact: true });
-  await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.screenshot(`menu-${command.replace(/\W+/g, '-').toLowerCase()}`);
-  await entry.click();
 }
 
 /** Ctrl-clicks each row that the tree does not show as selected, until all of them are (aria-selected). */
@@ -161,24 +153,6 @@ test('enroll, multi-select enroll, restart with confirmation, and enroll on both
       }
     }
   }));
-
-/** The decoration badge VS Code draws after a row's label (a CSS ::after), '' when there is none. */
-async function badgeOf(row: Locator): Promise<string> {
-  return row.locator('.monaco-icon-label').first().evaluate((label) => {
-    const content = (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle(label, '::after').content;
-    return content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, '');
-  });
-}
-
-async function waitForBadge(row: Locator, expected: string): Promise<void> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  let badge = await badgeOf(row).catch(() => '?');
-  while (badge !== expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    badge = await badgeOf(row).catch(() => '?');
-  }
-  assert.equal(badge, expected, `badge of ${await row.getAttribute('aria-label')}`);
-}
 
 /**
  * Changes a user setting as a user does: Preferences: Open User Settings (JSON), replace the text, save.

@@ -10,6 +10,7 @@
 //     await wb.treeItem(/cluster-1/).waitFor();
 //     await wb.screenshot('clusters-listed');
 //   }));
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -199,4 +200,69 @@ export async function withWorkbench(name: string, body: (wb: Workbench) => Promi
     await wb.server.stop();
     if (!failed) rmSync(join(wb.env.runDir, name), { recursive: true, force: true });
   }
+}
+
+// ---- what a user does in the workbench, shared by the UI tests ---------------------------------------------
+
+/** Right-click `item`, then the context-menu entry `command` (a screenshot of the open menu first). */
+export async function contextMenu(wb: Workbench, item: Locator, command: string): Promise<void> {
+  await item.click({ button: 'right' });
+  const entry = wb.page.getByRole('menuitem', { name: command, exact: true });
+  await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await wb.screenshot(`menu-${command.replace(/\W+/g, '-').toLowerCase()}`);
+  await entry.click();
+}
+
+/**
+ * In an open multi-select quick pick titled `title`: check exactly `labels` (toggling rows until they match),
+ * then OK; `screenshot` names a picture of the pick before OK.
+ */
+export async function pickMany(wb: Workbench, title: string, labels: readonly string[], screenshot?: string): Promise<void> {
+  const widget = wb.page.locator('.quick-input-widget');
+  // The palette's own list stays on screen for a moment: wait for this pick's title and rows.
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const rows = widget.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: labels[0] }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await wb.page.waitForTimeout(200);
+  const wrongRow = async (): Promise<Locator | undefined> => {
+    for (const row of await rows.all()) {
+      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+      const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
+      const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
+      if (labels.includes(label) !== checked) return checkbox;
+    }
+    return undefined;
+  };
+  // A click can land while the list re-renders (or under a hover tooltip): re-read and retry.
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const wrong = await wrongRow();
+    if (!wrong) break;
+    await wrong.click();
+    await wb.page.mouse.move(0, 400);
+    await wb.page.waitForTimeout(250);
+  }
+  await widget.locator('.quick-input-count').filter({ hasText: `${labels.length} Selected` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  if (screenshot) await wb.screenshot(screenshot);
+  // The OK button, not Enter: with focus on a row, Enter may toggle that row instead of accepting.
+  await widget.getByRole('button', { name: 'OK' }).click();
+}
+
+/** The decoration badge VS Code draws after a row's label (a CSS ::after), '' when there is none. */
+export async function badgeOf(row: Locator): Promise<string> {
+  return row.locator('.monaco-icon-label').first().evaluate((label) => {
+    const content = (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle(label, '::after').content;
+    return content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, '');
+  });
+}
+
+/** VS Code asks for decorations after it draws the row: poll until the badge is what we expect. */
+export async function waitForBadge(row: Locator, expected: string): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  // The row can be redrawn under the locator: a read that fails is retried like a wrong badge.
+  let badge = await badgeOf(row).catch(() => '?');
+  while (badge !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    badge = await badgeOf(row).catch(() => '?');
+  }
+  assert.equal(badge, expected, `badge of ${await row.getAttribute('aria-label')}`);
 }

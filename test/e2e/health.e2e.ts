@@ -10,9 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import type { FrameLocator, Locator } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { envWithProjectNode } from '../../scripts/projectNode.mjs';
-import { STEP_TIMEOUT_MS, e2eEnvironment, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, e2eEnvironment, pickMany, withWorkbench } from './harness';
 import { decodePng, textContrast } from './pngContrast';
 import type { Workbench } from './harness';
 
@@ -35,33 +35,6 @@ async function control(path: string, body: unknown): Promise<void> {
 
 function webview(wb: Workbench): FrameLocator {
   return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
-
-/** In an open multi-select quick pick: check exactly `labels`, then OK. */
-async function pickMany(wb: Workbench, title: string, labels: readonly string[]): Promise<void> {
-  const widget = wb.page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  const rows = widget.locator('.quick-input-list .monaco-list-row');
-  await rows.filter({ hasText: labels[0] }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.page.waitForTimeout(200);
-  for (let attempt = 0; attempt < 12; attempt++) {
-    let wrong: Locator | undefined;
-    for (const row of await rows.all()) {
-      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
-      const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
-      const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
-      if (labels.includes(label) !== checked) {
-        wrong = checkbox;
-        break;
-      }
-    }
-    if (!wrong) break;
-    await wrong.click();
-    await wb.page.mouse.move(0, 400);
-    await wb.page.waitForTimeout(250);
-  }
-  await widget.locator('.quick-input-count').filter({ hasText: `${labels.length} Selected` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  await widget.getByRole('button', { name: 'OK' }).click();
 }
 
 async function settled(panel: FrameLocator): Promise<void> {

@@ -6,19 +6,9 @@
 // Every step is photographed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Locator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
-import type { Workbench } from './harness';
+import { STEP_TIMEOUT_MS, contextMenu, withWorkbench } from './harness';
 
 const MODE = 'istio.io/dataplane-mode';
-
-async function contextMenu(wb: Workbench, item: Locator, command: string): Promise<void> {
-  await item.click({ button: 'right' });
-  const entry = wb.page.getByRole('menuitem', { name: command, exact: true });
-  await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.screenshot(`menu-${command.replace(/\W+/g, '-').toLowerCase()}`);
-  await entry.click();
-}
 
 test('Check Before Enrolling shows every finding of checkout, and Enroll lists them before changing anything', () =>
   withWorkbench('preflight', async (wb) => {

@@ -6,26 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
-
-/** The decoration badge VS Code draws after a row's label (a CSS ::after), '' when there is none. */
-async function badgeOf(row: Locator): Promise<string> {
-  return row.locator('.monaco-icon-label').first().evaluate((label) => {
-    const content = (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle(label, '::after').content;
-    return content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, '');
-  });
-}
-
-/** VS Code asks for decorations after it draws the row: poll until the badge is what we expect. */
-async function waitForBadge(row: Locator, expected: string): Promise<void> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  let badge = await badgeOf(row);
-  while (badge !== expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    badge = await badgeOf(row);
-  }
-  assert.equal(badge, expected, `badge of ${await row.getAttribute('aria-label')}`);
-}
+import { STEP_TIMEOUT_MS, badgeOf, waitForBadge, withWorkbench } from './harness';
 
 async function descriptionOf(row: Locator): Promise<string> {
   const description = row.locator('.label-description');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, pickMany, withWorkbench } from './harness';
 import type { Workbench } from './harness';
 
 const SEEDS = ['finance', 'accounts', 'prometheus'];
@@ -20,37 +20,6 @@ async function closeEditors(wb: Workbench): Promise<void> {
   await wb.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
-/** In an open multi-select quick pick: check exactly `labels` (toggling rows until they match), then accept. */
-async function pickMany(wb: Workbench, title: string, labels: readonly string[]): Promise<void> {
-  const widget = wb.page.locator('.quick-input-widget');
-  // The palette's own list stays on screen for a moment: wait for this pick's title and rows.
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  const rows = widget.locator('.quick-input-list .monaco-list-row');
-  await rows.filter({ hasText: labels[0] }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.page.waitForTimeout(200);
-  const matches = async () => {
-    for (const row of await rows.all()) {
-      const label = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
-      const checkbox = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
-      const checked = (await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false));
-      if (labels.includes(label) !== checked) return { row: checkbox };
-    }
-    return undefined;
-  };
-  // A click can land while the list re-renders (or under a hover tooltip): re-read and retry.
-  for (let attempt = 0; attempt < 12; attempt++) {
-    const wrong = await matches();
-    if (!wrong) break;
-    await wrong.row.click();
-    await wb.page.mouse.move(0, 400);
-    await wb.page.waitForTimeout(250);
-  }
-  await widget.locator('.quick-input-count').filter({ hasText: `${labels.length} Selected` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.screenshot('contexts-picked');
-  // The OK button, not Enter: with focus on a row, Enter may toggle that row instead of accepting.
-  await widget.getByRole('button', { name: 'OK' }).click();
-}
-
 /** In an open single-select quick pick: choose the row with this label. */
 async function pickOne(wb: Workbench, label: string): Promise<void> {
   const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
@@ -61,7 +30,7 @@ async function pickOne(wb: Workbench, label: string): Promise<void> {
 async function testConnectivity(wb: Workbench, stepName: string): Promise<FrameLocator> {
   await closeEditors(wb);
   await wb.runCommand('Ambient Mesh: Test Connectivity…');
-  await pickMany(wb, 'Test Connectivity: contexts', ['cluster-1', 'cluster-2']);
+  await pickMany(wb, 'Test Connectivity: contexts', ['cluster-1', 'cluster-2'], 'contexts-picked');
   await pickOne(wb, 'finance'); // source namespace (finance/curl: its only workload is picked for us)
   await pickOne(wb, 'accounts.accounts.svc.cluster.local:8080');
   const panel = webview(wb);
@@ -114,7 +83,7 @@ test('identities table, connectivity on both contexts, and the health report fro
       // 3. Check Ambient Health on both contexts: fails (the expected namespaces, set for this workspace, are not enrolled).
       await closeEditors(wb);
       await wb.runCommand('Ambient Mesh: Check Ambient Health');
-      await pickMany(wb, 'Check Ambient Health', ['cluster-1', 'cluster-2']);
+      await pickMany(wb, 'Check Ambient Health', ['cluster-1', 'cluster-2'], 'contexts-picked');
       const health = webview(wb);
       await settled(health);
       await health.getByText(/cluster-1: fail/).waitFor({ timeout: STEP_TIMEOUT_MS });
