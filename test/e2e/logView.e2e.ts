@@ -102,8 +102,13 @@ test('Show ztunnel Logs from cluster-1: plain-text then mTLS rows from curl traf
       // 5. Filters: level (warn and above), namespace, and a /regex/ search.
       await typeInto(logs, '#search', '');
       await choose(logs, '#level', 'Warn and above');
-      await logs.locator('.row.entry').first().waitFor();
-      const levels = await logs.locator('.row.entry .cell.level').allTextContents();
+      // The rows are redrawn on the next animation frame: read them once the redraw has happened.
+      let levels: string[] = [];
+      for (let attempt = 0; attempt < 40; attempt++) {
+        levels = await logs.locator('.row.entry .cell.level').allTextContents();
+        if (levels.length > 0 && levels.every((level) => level === 'warn' || level === 'error')) break;
+        await wb.page.waitForTimeout(100);
+      }
       assert.ok(levels.length > 0 && levels.every((level) => level === 'warn' || level === 'error'), `levels shown: ${levels.join(',')}`);
       await wb.screenshot('level-filter-warn');
       await choose(logs, '#level', 'All levels');
@@ -113,7 +118,10 @@ test('Show ztunnel Logs from cluster-1: plain-text then mTLS rows from curl traf
       await typeInto(logs, '#namespace', '');
       await typeInto(logs, '#search', '/dst\\.hbone_addr=\\S+:8080/');
       await logs.locator('.row.entry.class-mtls').first().waitFor();
-      assert.equal(await logs.locator('.row.entry:not(.class-mtls):not(.class-tls-error)').count(), 0, 'HBONE rows only');
+      // As for the level: the rows shown before the redraw are still there for a frame.
+      const others = logs.locator('.row.entry:not(.class-mtls):not(.class-tls-error)');
+      for (let attempt = 0; attempt < 40 && (await others.count()) > 0; attempt++) await wb.page.waitForTimeout(100);
+      assert.equal(await others.count(), 0, 'HBONE rows only');
       await wb.screenshot('regex-search');
       await typeInto(logs, '#search', '');
 
@@ -241,7 +249,13 @@ async function openLogFile(wb: Workbench, path: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget input');
   // The file dialog fills in its folder once it has listed it: type the path after that, not before.
   await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  await input.fill(path);
+  // The row of the file is listed with the folder already, so it proves nothing about the input: the dialog can
+  // still write its folder over what was typed. Type until the input holds the path, then accept.
+  for (let attempt = 0; attempt < 10 && (await input.inputValue()) !== path; attempt++) {
+    await input.fill(path);
+    await wb.page.waitForTimeout(300);
+  }
+  assert.equal(await input.inputValue(), path, 'the file dialog kept the path typed');
   await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   await wb.page.keyboard.press('Enter');
 }

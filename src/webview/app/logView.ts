@@ -12,12 +12,12 @@ import {
 } from '@vscode/webview-ui-toolkit';
 import type { LogClass } from '../../logs/entry';
 import { entryFields } from '../../logs/fields';
-import { compileFilter, searchPattern } from '../../logs/filter';
-import { LogBuffer } from '../../logs/logBuffer';
-import { parseRejection, rejectionSentence, type PolicyRejection } from '../../logs/policyRejection';
+import { searchPattern } from '../../logs/filter';
+import { rejectionSentence } from '../../logs/policyRejection';
 import { accessSummary, formatBytes, shortIdentity } from '../../logs/summary';
 import type { PodStreamStatus } from '../../logs/ztunnelFollower';
 import { defaultFilters } from '../../shared/logProtocol';
+import { LogViewModel, rowRejection } from './logViewModel';
 import type { ClassFilter, FromLogView, LevelFilter, LogFilters, LogRow, LogSource, LogViewState, ToLogView } from '../../shared/logProtocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
@@ -38,24 +38,17 @@ const OVERSCAN = 10;
 // ---- state -------------------------------------------------------------------------------------------
 
 const saved = vscode.getState();
-let filters: LogFilters = { ...defaultFilters, ...saved?.filters };
-let follow = saved?.follow ?? true;
 let wrap = saved?.wrap ?? false;
 let source: LogSource | undefined = saved?.source;
 let hasSavedFilters = saved?.filters !== undefined;
 
-let buffer = new LogBuffer<LogRow>(50_000);
-/** Rows that arrived while paused: shown on resume, never lost. */
-let paused: LogRow[] = [];
-let pausedDropped = 0;
-let visible: LogRow[] = [];
-let matches = compileFilter(filters);
+/** Rows, pause, filters and counters: the pure part of the view (logViewModel.ts). */
+const model = new LogViewModel(50_000, { ...defaultFilters, ...saved?.filters }, saved?.follow ?? true);
 let selectedSeq: number | undefined;
 const statuses = new Map<string, PodStreamStatus>();
-const counts = { entries: 0, mtls: 0, plaintext: 0, errors: 0, unparsed: 0, denied: 0, byPod: new Map<string, number>(), byPolicy: new Map<string, number>() };
 
 function saveState(): void {
-  vscode.setState({ source, filters, follow, wrap });
+  vscode.setState({ source, filters: model.filters, follow: model.follow, wrap });
 }
 
 // ---- DOM helpers ----------------------------------------------------------------------------------------
@@ -148,13 +141,6 @@ function clockTime(row: LogRow): string {
 }
 
 const classLabels: Record<LogClass, string> = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS error', denied: 'denied by policy', tls: 'TLS', other: '', unparsed: 'unparsed' };
-
-/** The policy rejection an entry carries, read from its `error` field. */
-function rowRejection(row: LogRow): PolicyRejection | undefined {
-  if (row.class !== 'denied') return undefined;
-  const error = entryFields(row)['error'];
-  return typeof error === 'string' ? parseRejection(error) : undefined;
-}
 
 function contentCell(row: LogRow): HTMLElement {
   const cell = el('span', 'cell content');
@@ -273,7 +259,7 @@ function keepWordsWhole(element: HTMLElement): void {
 // ---- search hits --------------------------------------------------------------------------------------
 
 /** The current search as a global pattern for marking hits (undefined: no search, or an invalid regex). */
-let highlighter: RegExp | undefined = compileHighlighter(filters.search);
+let highlighter: RegExp | undefined = compileHighlighter(model.filters.search);
 
 function compileHighlighter(search: string): RegExp | undefined {
   const pattern = searchPattern(search);
@@ -320,42 +306,25 @@ function scheduleRender(): void {
 
 /** Only the rows in view (plus a few) exist in the DOM; spacers stand for the rest. */
 function render(): void {
-  if (follow) viewport.scrollTop = viewport.scrollHeight;
-  const total = visible.length;
+  if (model.follow) viewport.scrollTop = viewport.scrollHeight;
+  const total = model.visible.length;
   const height = viewport.clientHeight || 600;
   let first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
   const count = Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN;
-  if (follow) first = Math.max(0, total - count);
+  if (model.follow) first = Math.max(0, total - count);
   const last = Math.min(total, first + count);
   spacerTop.style.height = `${first * ROW_HEIGHT}px`;
   spacerBottom.style.height = `${(total - last) * ROW_HEIGHT}px`;
   const fragment = document.createDocumentFragment();
-  for (let i = first; i < last; i++) fragment.append(rowElement(visible[i]!, i));
+  for (let i = first; i < last; i++) fragment.append(rowElement(model.visible[i]!, i));
   rowsHost.replaceChildren(fragment);
-  if (follow) viewport.scrollTop = viewport.scrollHeight;
+  if (model.follow) viewport.scrollTop = viewport.scrollHeight;
   empty.hidden = total > 0;
-  empty.textContent = buffer.length === 0 ? 'Waiting for ztunnel log entries…' : 'No entries match the filters.';
+  empty.textContent = model.length === 0 ? 'Waiting for ztunnel log entries…' : 'No entries match the filters.';
   renderCounters();
 }
 
 // ---- counters and streams --------------------------------------------------------------------------------
-
-function count(row: LogRow, delta: number): void {
-  counts.entries += delta;
-  if (row.class === 'mtls') counts.mtls += delta;
-  else if (row.class === 'plaintext') counts.plaintext += delta;
-  if (row.class === 'tls-error' || row.level === 'error') counts.errors += delta;
-  if (row.class === 'unparsed') counts.unparsed += delta;
-  if (row.class === 'denied') {
-    counts.denied += delta;
-    // Per policy: who denies most is what to read first ("no ALLOW matched" is one bucket of its own).
-    const rejection = rowRejection(row);
-    const key = rejection?.kind === 'denied' ? `denied by ${rejection.namespace}/${rejection.name}` : 'no ALLOW matched';
-    counts.byPolicy.set(key, (counts.byPolicy.get(key) ?? 0) + delta);
-  }
-  const pod = row.pod ?? '(no pod)';
-  counts.byPod.set(pod, (counts.byPod.get(pod) ?? 0) + delta);
-}
 
 function renderCounters(): void {
   const parts: HTMLElement[] = [];
@@ -365,18 +334,18 @@ function renderCounters(): void {
     item.append(el('span', 'counter-label', `${label} `), el('span', 'counter-value', String(value)));
     parts.push(item);
   };
-  counter('entries', counts.entries);
-  counter('shown', visible.length);
-  counter('mTLS', counts.mtls, 'counter-mtls');
-  counter('plain text', counts.plaintext, 'counter-plaintext');
-  counter('errors', counts.errors, 'counter-errors');
-  counter('unparsed', counts.unparsed, 'counter-unparsed');
-  if (counts.denied > 0) counter('denied', counts.denied, 'counter-denied');
-  for (const [policy, n] of [...counts.byPolicy].filter(([, n]) => n > 0).sort()) counter(policy, n, 'counter-policy');
-  for (const [pod, n] of [...counts.byPod].filter(([, n]) => n > 0).sort()) counter(pod, n, 'counter-pod');
-  const dropped = buffer.dropped + pausedDropped;
+  counter('entries', model.counts.entries);
+  counter('shown', model.visible.length);
+  counter('mTLS', model.counts.mtls, 'counter-mtls');
+  counter('plain text', model.counts.plaintext, 'counter-plaintext');
+  counter('errors', model.counts.errors, 'counter-errors');
+  counter('unparsed', model.counts.unparsed, 'counter-unparsed');
+  if (model.counts.denied > 0) counter('denied', model.counts.denied, 'counter-denied');
+  for (const [policy, n] of [...model.counts.byPolicy].filter(([, n]) => n > 0).sort()) counter(policy, n, 'counter-policy');
+  for (const [pod, n] of [...model.counts.byPod].filter(([, n]) => n > 0).sort()) counter(pod, n, 'counter-pod');
+  const dropped = model.dropped;
   if (dropped > 0) counter('older entries dropped', dropped, 'counter-dropped');
-  if (!follow && paused.length > 0) counter('new while paused', paused.length, 'counter-paused');
+  if (!model.follow && model.pausedCount > 0) counter('new while paused', model.pausedCount, 'counter-paused');
   countersBar.replaceChildren(...parts);
 }
 
@@ -411,31 +380,29 @@ function renderStreams(): void {
 // ---- filters ---------------------------------------------------------------------------------------------
 
 function refilter(): void {
-  matches = compileFilter(filters);
-  highlighter = compileHighlighter(filters.search);
-  visible = buffer.all().filter(matches);
-  const problem = searchPattern(filters.search).invalid;
+  highlighter = compileHighlighter(model.filters.search);
+  const problem = searchPattern(model.filters.search).invalid;
   searchProblem.hidden = problem === undefined;
   searchProblem.textContent = problem ? `Not a valid regular expression (showing everything): ${problem}` : '';
-  if (selectedSeq !== undefined && !visible.some((row) => row.seq === selectedSeq)) select(undefined);
+  if (selectedSeq !== undefined && !model.visible.some((row) => row.seq === selectedSeq)) select(undefined);
   scheduleRender();
 }
 
 function setFilters(next: Partial<LogFilters>): void {
-  filters = { ...filters, ...next };
+  model.setFilters({ ...model.filters, ...next });
   hasSavedFilters = true;
   saveState();
   refilter();
 }
 
 function syncControls(): void {
-  searchField.value = filters.search;
-  levelSelect.value = filters.level;
-  classSelect.value = filters.class;
-  namespaceField.value = filters.namespace;
-  workloadField.value = filters.workload;
-  followButton.textContent = follow ? 'Pause' : paused.length > 0 ? `Resume (${paused.length} new)` : 'Resume';
-  followButton.setAttribute('aria-pressed', String(!follow));
+  searchField.value = model.filters.search;
+  levelSelect.value = model.filters.level;
+  classSelect.value = model.filters.class;
+  namespaceField.value = model.filters.namespace;
+  workloadField.value = model.filters.workload;
+  followButton.textContent = model.follow ? 'Pause' : model.pausedCount > 0 ? `Resume (${model.pausedCount} new)` : 'Resume';
+  followButton.setAttribute('aria-pressed', String(!model.follow));
   wrapBox.checked = wrap;
   app.classList.toggle('wrap', wrap);
   addContextButton.hidden = source?.kind !== 'cluster';
@@ -446,7 +413,7 @@ levelSelect.addEventListener('change', () => setFilters({ level: levelSelect.val
 classSelect.addEventListener('change', () => setFilters({ class: classSelect.value as ClassFilter }));
 namespaceField.addEventListener('input', () => setFilters({ namespace: namespaceField.value }));
 workloadField.addEventListener('input', () => setFilters({ workload: workloadField.value }));
-followButton.addEventListener('click', () => setFollow(!follow));
+followButton.addEventListener('click', () => setFollow(!model.follow));
 wrapBox.addEventListener('change', () => {
   wrap = wrapBox.checked;
   saveState();
@@ -457,17 +424,12 @@ clearButton.addEventListener('click', () => {
   clearRows();
   vscode.postMessage({ type: 'clear' });
 });
-exportVisibleButton.addEventListener('click', () => vscode.postMessage({ type: 'export', scope: 'visible', seqs: visible.map((row) => row.seq) }));
+exportVisibleButton.addEventListener('click', () => vscode.postMessage({ type: 'export', scope: 'visible', seqs: model.visible.map((row) => row.seq) }));
 exportAllButton.addEventListener('click', () => vscode.postMessage({ type: 'export', scope: 'all' }));
 addContextButton.addEventListener('click', () => vscode.postMessage({ type: 'addContext' }));
 
 function setFollow(on: boolean): void {
-  follow = on;
-  if (follow && paused.length > 0) {
-    const rows = paused;
-    paused = [];
-    addRows(rows);
-  }
+  model.setFollow(on);
   saveState();
   syncControls();
   scheduleRender();
@@ -475,12 +437,12 @@ function setFollow(on: boolean): void {
 
 // A user scrolling up while following wants to read: stop following (nothing is lost, see `paused`).
 viewport.addEventListener('wheel', (event) => {
-  if (follow && event.deltaY < 0) setFollow(false);
+  if (model.follow && event.deltaY < 0) setFollow(false);
 });
 viewport.addEventListener('scroll', () => scheduleRenderOnScroll());
 let scrollQueued = false;
 function scheduleRenderOnScroll(): void {
-  if (follow || scrollQueued) return;
+  if (model.follow || scrollQueued) return;
   scrollQueued = true;
   requestAnimationFrame(() => {
     scrollQueued = false;
@@ -493,7 +455,7 @@ new ResizeObserver(() => scheduleRender()).observe(viewport);
 
 function select(seq: number | undefined): void {
   selectedSeq = seq;
-  const row = seq === undefined ? undefined : buffer.all().find((r) => r.seq === seq);
+  const row = seq === undefined ? undefined : model.find(seq);
   details.hidden = row === undefined;
   details.textContent = '';
   if (row) {
@@ -563,11 +525,12 @@ viewport.addEventListener('keydown', (event) => {
   if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Escape') return;
   event.preventDefault();
   if (event.key === 'Escape') return select(undefined);
+  const visible = model.visible;
   const index = visible.findIndex((row) => row.seq === selectedSeq);
   const next = event.key === 'ArrowDown' ? Math.min(visible.length - 1, index + 1) : Math.max(0, index === -1 ? visible.length - 1 : index - 1);
   const row = visible[next];
   if (!row) return;
-  if (follow) setFollow(false);
+  if (model.follow) setFollow(false);
   select(row.seq);
   const top = next * ROW_HEIGHT;
   if (top < viewport.scrollTop) viewport.scrollTop = top;
@@ -578,46 +541,19 @@ viewport.addEventListener('keydown', (event) => {
 // ---- data ------------------------------------------------------------------------------------------------
 
 function clearRows(): void {
-  buffer = new LogBuffer<LogRow>(buffer.capacity);
-  paused = [];
-  pausedDropped = 0;
-  visible = [];
-  counts.entries = counts.mtls = counts.plaintext = counts.errors = counts.unparsed = counts.denied = 0;
-  counts.byPod.clear();
-  counts.byPolicy.clear();
+  model.clear();
   select(undefined);
   syncControls();
   scheduleRender();
 }
 
 function addRows(rows: readonly LogRow[]): void {
-  if (!follow) {
-    paused.push(...rows);
-    if (paused.length > buffer.capacity) {
-      pausedDropped += paused.length - buffer.capacity;
-      paused.splice(0, paused.length - buffer.capacity);
-    }
+  model.add(rows);
+  if (!model.follow) {
+    // Held for Resume: only the "new while paused" count changes on screen.
     syncControls();
     renderCounters();
     return;
-  }
-  const { appended, removed } = buffer.insert(rows);
-  for (const row of rows) count(row, 1);
-  for (const row of removed) count(row, -1);
-  if (appended) {
-    // The common case, also at the buffer cap: new rows at the end, the oldest gone from the front. Only
-    // the batch is filtered; re-filtering the whole buffer on every batch made a search at the cap cost
-    // ~100 ms per batch (test/bench/logPanel.bench.ts).
-    for (const row of rows) if (matches(row)) visible.push(row);
-    if (removed.length > 0) {
-      // Removed rows are the oldest of the buffer, so the shown ones among them lead `visible`.
-      const gone = new Set(removed);
-      let shownGone = 0;
-      while (shownGone < visible.length && gone.has(visible[shownGone]!)) shownGone++;
-      visible.splice(0, shownGone);
-    }
-  } else {
-    visible = buffer.all().filter(matches);
   }
   scheduleRender();
 }
@@ -626,12 +562,11 @@ function receive(message: ToLogView): void {
   switch (message.type) {
     case 'init':
       source = message.source;
-      buffer.capacity = message.maxEntries;
+      model.capacity = message.maxEntries;
       document.title = message.title;
       // A namespace node pre-filters, unless the user's own filters came back with the view.
-      if (!hasSavedFilters && message.namespace) filters = { ...filters, namespace: message.namespace };
-      matches = compileFilter(filters);
-      highlighter = compileHighlighter(filters.search);
+      if (!hasSavedFilters && message.namespace) model.setFilters({ ...model.filters, namespace: message.namespace });
+      highlighter = compileHighlighter(model.filters.search);
       saveState();
       syncControls();
       renderHeader();
@@ -665,11 +600,11 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => receive(e
 
 // Exposed for the UI tests (read-only facts about the virtualized list).
 (window as unknown as { ztunnelLogView: unknown }).ztunnelLogView = {
-  bufferLength: () => buffer.length,
-  visibleLength: () => visible.length,
+  bufferLength: () => model.length,
+  visibleLength: () => model.visible.length,
   renderedRows: () => rowsHost.children.length,
   /** Time keys of the rows shown, in the order shown (the UI test checks they never go backwards). */
-  visibleTimeKeys: () => visible.map((row) => row.timeKey),
+  visibleTimeKeys: () => model.visible.map((row) => row.timeKey),
 };
 
 syncControls();
