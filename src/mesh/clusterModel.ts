@@ -4,13 +4,10 @@
 // benchmark in plain Node another.
 import type {
   ClusterClient,
-  V1ConfigMap,
   V1DaemonSet,
   V1Deployment,
   V1Namespace,
   V1Pod,
-  V1ReplicaSet,
-  V1StatefulSet,
   WatchCallbacks,
   WatchHandle,
   WatchedResource,
@@ -24,15 +21,16 @@ import {
   namespaceFacts,
   podFacts,
 } from './dataplane';
-import type { CaptureProgress, CaptureState, NamespaceBadge, NamespaceDataplane, NamespaceFacts, OwnerRef, PodFacts } from './dataplane';
+import type { CaptureProgress, CaptureState, NamespaceBadge, NamespaceDataplane, NamespaceFacts, PodFacts } from './dataplane';
 import { Emitter } from './events';
-import { ISTIO_NAMESPACE, MESH_CONFIG_MAP, meshSummary } from './meshSummary';
+import { ISTIO_NAMESPACE, MESH_CONFIG_MAP } from './meshSummary';
 import type { MeshSummary } from './meshSummary';
+import { MeshSummaryTracker, type IstioSystemParts } from './meshSummaryTracker';
 import { problemFrom } from './problems';
 import type { ClusterProblem } from './problems';
 import { readNamespacePolicies, type NamespacePolicies } from './policyRead';
-import { groupByWorkload } from './workloads';
-import type { WorkloadGroup, WorkloadRef } from './workloads';
+import { WorkloadIndex } from './workloadIndex';
+import type { WorkloadGroup } from './workloads';
 
 /** `idle`: collapsed (summary at most); `loading`: first lists in flight; `error`: see `problem`. */
 export type ClusterStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -77,21 +75,6 @@ export interface ClusterModelOptions {
   readonly log?: { debug(message: string): void; warn(message: string): void };
 }
 
-interface WorkloadWatch {
-  readonly handles: WatchHandle[];
-  /** ReplicaSet name → its owner (Deployment), or undefined for a ReplicaSet on its own. */
-  readonly replicaSetOwners: Map<string, OwnerRef | undefined>;
-  /** Known Deployments, StatefulSets, DaemonSets by `<kind>/<name>`. */
-  readonly workloads: Map<string, WorkloadRef>;
-  readonly ready: Promise<void>;
-}
-
-function ownerOf(object: { metadata?: { ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): OwnerRef | undefined {
-  const refs = object.metadata?.ownerReferences;
-  const ref = refs?.find((r) => r.controller) ?? refs?.[0];
-  return ref ? { kind: ref.kind, name: ref.name } : undefined;
-}
-
 function samePod(a: PodFacts, b: PodFacts): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -102,7 +85,8 @@ export class ClusterModel {
 
   private statusValue: ClusterStatus = 'idle';
   private problemValue?: ClusterProblem;
-  private summaryValue?: MeshSummary;
+  /** istio-system as last read or watched, and the summary drawn from it. */
+  private readonly mesh = new MeshSummaryTracker();
   /** Ambient and all (non-system) namespace counts, kept after the watches stop so a collapsed node still says. */
   private counts?: { ambient: number; total: number };
   private summaryLoad?: Promise<void>;
@@ -114,10 +98,8 @@ export class ClusterModel {
   private readonly namespaces = new Map<string, NamespaceFacts>();
   private readonly pods = new Map<string, Map<string, PodFacts>>();
   private readonly entries = new Map<string, NamespaceEntry>();
-  private readonly workloadWatches = new Map<string, WorkloadWatch>();
-  private istioDeployments: V1Deployment[] = [];
-  private istioDaemonSets: V1DaemonSet[] = [];
-  private meshConfig?: V1ConfigMap;
+  /** The workloads of the open namespaces (their own watches). */
+  private readonly workloads = new WorkloadIndex();
 
   constructor(
     private readonly client: ClusterClient,
@@ -143,7 +125,7 @@ export class ClusterModel {
   }
 
   get summary(): MeshSummary | undefined {
-    return this.summaryValue;
+    return this.mesh.summary;
   }
 
   get live(): boolean {
@@ -192,14 +174,7 @@ export class ClusterModel {
         return undefined;
       }),
     ]);
-    this.istioDeployments = deployments;
-    this.istioDaemonSets = daemonSets;
-    this.meshConfig = meshConfig;
-    this.updateSummary();
-  }
-
-  private updateSummary(): void {
-    this.summaryValue = meshSummary({ deployments: this.istioDeployments, daemonSets: this.istioDaemonSets, meshConfig: this.meshConfig });
+    this.mesh.update({ deployments, daemonSets, meshConfig });
   }
 
   // ---- Live model (expanded context) ----
@@ -274,8 +249,7 @@ export class ClusterModel {
     this.generation++;
     for (const handle of this.handles) handle.stop();
     this.handles = [];
-    for (const watch of this.workloadWatches.values()) for (const handle of watch.handles) handle.stop();
-    this.workloadWatches.clear();
+    this.workloads.unwatchAll();
     this.namespaces.clear();
     this.pods.clear();
     this.entries.clear();
@@ -287,7 +261,7 @@ export class ClusterModel {
   /** Re-list everything: restart the watches if live, else reload the summary. */
   async refresh(): Promise<void> {
     if (this.live) {
-      const openNamespaces = [...this.workloadWatches.keys()];
+      const openNamespaces = this.workloads.namespaces();
       this.stop();
       const started = this.start();
       for (const namespace of openNamespaces) void this.watchWorkloads(namespace);
@@ -341,28 +315,23 @@ export class ClusterModel {
     };
     this.handles.push(
       this.watchFor<V1Deployment>(generation, 'deployments', ISTIO_NAMESPACE, onList((items) => {
-        this.istioDeployments = items;
-        this.summaryChanged();
+        this.summaryChanged({ deployments: items });
       })),
       this.watchFor<V1DaemonSet>(generation, 'daemonsets', ISTIO_NAMESPACE, onList((items) => {
-        this.istioDaemonSets = items;
-        this.summaryChanged();
+        this.summaryChanged({ daemonSets: items });
       })),
     );
     void this.client.readConfigMap(ISTIO_NAMESPACE, MESH_CONFIG_MAP).then(
       (configMap) => {
         if (generation !== this.generation) return;
-        this.meshConfig = configMap;
-        this.summaryChanged();
+        this.summaryChanged({ meshConfig: configMap });
       },
       () => undefined,
     );
   }
 
-  private summaryChanged(): void {
-    const before = JSON.stringify(this.summaryValue);
-    this.updateSummary();
-    if (JSON.stringify(this.summaryValue) !== before) this.fireCluster();
+  private summaryChanged(parts: Partial<IstioSystemParts>): void {
+    if (this.mesh.update(parts)) this.fireCluster();
   }
 
   private recoveredOrChanged(): void {
@@ -469,7 +438,7 @@ export class ClusterModel {
     return {
       status: this.statusValue,
       problem: this.problemValue,
-      summary: this.summaryValue,
+      summary: this.mesh.summary,
       namespaceCounts: this.counts,
       namespaces: new Map(this.namespaceEntries().map((entry) => [entry.name, entry])),
     };
@@ -530,90 +499,21 @@ export class ClusterModel {
    * Resolves once listed; a failure (e.g. no rights) leaves grouping to the pods' own owner references.
    */
   watchWorkloads(namespace: string): Promise<void> {
-    const existing = this.workloadWatches.get(namespace);
-    if (existing) return existing.ready;
     if (!this.started) return Promise.resolve();
     const generation = this.generation;
-    const replicaSetOwners = new Map<string, OwnerRef | undefined>();
-    const workloads = new Map<string, WorkloadRef>();
-    const handles: WatchHandle[] = [];
-    const changed = () => this.fireNamespaces([namespace], false);
-    const ready = new Promise<void>((resolve) => {
-      let waiting = 4;
-      const once = () => {
-        let done = false;
-        return () => {
-          if (done) return;
-          done = true;
-          if (--waiting === 0) resolve();
-        };
-      };
-      const workloadCallbacks = <T extends V1Deployment | V1StatefulSet | V1DaemonSet>(kind: string): WatchCallbacks<T> => {
-        const settled = once();
-        return {
-          onSync: (items) => {
-            for (const key of [...workloads.keys()]) if (key.startsWith(`${kind}/`)) workloads.delete(key);
-            for (const item of items) workloads.set(`${kind}/${item.metadata?.name}`, { kind, name: item.metadata?.name ?? '' });
-            settled();
-            changed();
-          },
-          onEvent: (event) => {
-            const name = event.object.metadata?.name ?? '';
-            const key = `${kind}/${name}`;
-            if (event.type === 'DELETED') {
-              if (!workloads.delete(key)) return;
-            } else if (workloads.has(key)) return;
-            else workloads.set(key, { kind, name });
-            changed();
-          },
-          onError: (error) => {
-            this.options.log?.debug(`${this.context}/${namespace}: ${kind} watch: ${error.message}`);
-            settled();
-          },
-        };
-      };
-      const replicaSets = once();
-      handles.push(
-        this.watchFor<V1ReplicaSet>(generation, 'replicasets', namespace, {
-          onSync: (items) => {
-            replicaSetOwners.clear();
-            for (const item of items) replicaSetOwners.set(item.metadata?.name ?? '', ownerOf(item));
-            replicaSets();
-            changed();
-          },
-          onEvent: (event) => {
-            const name = event.object.metadata?.name ?? '';
-            if (event.type === 'DELETED') replicaSetOwners.delete(name);
-            else if (!replicaSetOwners.has(name)) {
-              replicaSetOwners.set(name, ownerOf(event.object));
-              changed();
-            }
-          },
-          onError: (error) => {
-            this.options.log?.debug(`${this.context}/${namespace}: ReplicaSet watch: ${error.message}`);
-            replicaSets();
-          },
-        }),
-        this.watchFor<V1Deployment>(generation, 'deployments', namespace, workloadCallbacks('Deployment')),
-        this.watchFor<V1StatefulSet>(generation, 'statefulsets', namespace, workloadCallbacks('StatefulSet')),
-        this.watchFor<V1DaemonSet>(generation, 'daemonsets', namespace, workloadCallbacks('DaemonSet')),
-      );
+    return this.workloads.watch(namespace, {
+      watch: (resource, ns, callbacks) => this.watchFor(generation, resource, ns, callbacks),
+      changed: () => this.fireNamespaces([namespace], false),
+      debug: (message) => this.options.log?.debug(`${this.context}/${namespace}: ${message}`),
     });
-    this.workloadWatches.set(namespace, { handles, replicaSetOwners, workloads, ready });
-    return ready;
   }
 
   unwatchWorkloads(namespace: string): void {
-    const watch = this.workloadWatches.get(namespace);
-    if (!watch) return;
-    for (const handle of watch.handles) handle.stop();
-    this.workloadWatches.delete(namespace);
+    this.workloads.unwatch(namespace);
   }
 
   /** The namespace's pods grouped by workload (with known workloads that have no pods). */
   workloadGroups(namespace: string): WorkloadGroup[] {
-    const watch = this.workloadWatches.get(namespace);
-    const pods = this.pods.get(namespace)?.values() ?? [];
-    return groupByWorkload(pods, watch?.replicaSetOwners ?? new Map(), watch?.workloads.values() ?? []);
+    return this.workloads.groups(namespace, this.pods.get(namespace)?.values() ?? []);
   }
 }
