@@ -165,6 +165,51 @@ describe('Clusters view (explorer)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it("a namespace's AuthorizationPolicies: a group with the warning count, each policy's action and enforcement, its trap, a click opens the YAML (issue 14)", async () => {
+    const namespace = 'policy-rows';
+    await kubectl('--context', 'cluster-1', 'create', 'namespace', namespace).catch(() => '');
+    // security.istio.io/v1 as Istio 1.22+ serves it: an ALLOW that needs HTTP attributes (ztunnel denies all),
+    // and a DENY by namespace (L4, enforced by ztunnel).
+    const manifest = join(mkdtempSync(join(tmpdir(), 'ambient-policies-')), 'policies.yaml');
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: security.istio.io/v1',
+        'kind: AuthorizationPolicy',
+        `metadata: { name: allow-get, namespace: ${namespace} }`,
+        'spec: { action: ALLOW, rules: [{ to: [{ operation: { methods: ["GET"] } }] }] }',
+        '---',
+        'apiVersion: security.istio.io/v1',
+        'kind: AuthorizationPolicy',
+        `metadata: { name: deny-legacy, namespace: ${namespace} }`,
+        'spec: { action: DENY, rules: [{ from: [{ source: { namespaces: ["legacy"] } }] }] }',
+        '',
+      ].join('\n'),
+    );
+    try {
+      // The test cluster serves no OpenAPI document, which kubectl's client-side validation downloads first.
+      await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', manifest);
+      const node = await contextNode(provider, 'cluster-1');
+      const ns = await waitFor(`namespace ${namespace} in the tree`, async () => (await children(provider, node)).find((n) => isNamespace(n) && label(n) === namespace));
+      const group = await waitFor('the Authorization Policies group', async () => (await children(provider, ns)).find((n) => label(n) === 'Authorization Policies'));
+      assert.equal(item(group).description, '2 · 1 with a warning');
+      const rows = await children(provider, group);
+      assert.deepEqual(rows.map((r) => `${label(r)}: ${item(r).description}`).sort(), ['allow-get: ALLOW · ztunnel', 'deny-legacy: DENY · ztunnel']);
+      const allow = rows.find((r) => label(r) === 'allow-get')!;
+      assert.match(tooltipText(allow), /ztunnel cannot read: this ALLOW matches nothing, so it denies all traffic/);
+      assert.ok(parseContextValue(item(allow).contextValue ?? '').flags.has('trap'));
+      const click = item(allow).command!;
+      await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
+      const yaml = await waitFor('the policy as YAML', () => vscode.window.activeTextEditor?.document.getText());
+      assert.match(yaml, /kind: AuthorizationPolicy/);
+      assert.match(yaml, /name: allow-get/);
+      assert.doesNotMatch(yaml, /managedFields/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await kubectl('--context', 'cluster-1', 'delete', 'namespace', namespace, '--wait=false').catch(() => '');
+    }
+  });
+
   it('finance and accounts are outside the mesh: no badge, no description', async () => {
     const context = await contextNode(provider, 'cluster-1');
     for (const name of ['finance', 'accounts']) {

@@ -7,8 +7,8 @@ import { daemonSet, istiod } from './fixtures';
 
 describe('mesh summary tracker', () => {
   it('reports a change when a part changes what the summary says, not when the same part comes again', () => {
-    const tracker = new MeshSummaryTracker();
-    assert.equal(tracker.summary, undefined);
+    const tracker: MeshSummaryTracker = new MeshSummaryTracker();
+    assert.equal(new MeshSummaryTracker().summary, undefined, 'nothing before the first part');
     assert.equal(tracker.update({ deployments: [istiod('docker.io/istio/pilot:1.28.3', 1, 1)] }), true);
     assert.equal(tracker.summary?.istiod[0]?.version, '1.28.3');
     assert.equal(tracker.update({ daemonSets: [daemonSet('ztunnel', 2, 3)] }), true);
