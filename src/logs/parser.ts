@@ -443,23 +443,25 @@ function unparsed(entry: ZtunnelLogEntry, message: string): void {
   entry.message = message;
 }
 
-// ztunnel's access-log head as ztunnel writes it (tab-separated): after the timestamp, one native match
-// instead of reading level, target and message a character at a time. Anything else takes the general path.
-const accessHead = /\t(?:info|error|warn|debug)\taccess\tconnection (?:complete|opened|failed)\t/y;
+// ztunnel's access-log head (tab-separated as ztunnel writes it, or runs of spaces as terminals and copies
+// turn the tabs into): after the timestamp, one native match instead of reading level, target and message a
+// character at a time. Anything else takes the general path.
+const accessHead = /[\t ]+(?:info|error|warn|debug)[\t ]+access[\t ]+connection (?:complete|opened|failed)(?:[\t ]+|$)/y;
 const accessHeadLevels: Record<number, LogLevel> = { 105: 'info', 101: 'error', 119: 'warn', 100: 'debug' };
 
-/** `…\t<level>\taccess\tconnection …\t` at `i` (from accessHead): fills the entry; false if not there. */
+/** `…<level> access connection …` at `i` (from accessHead): fills the entry; false if not there. */
 function accessHeadAt(s: string, i: number, entry: ZtunnelLogEntry): boolean {
   accessHead.lastIndex = i;
   if (!accessHead.test(s)) return false;
   const end = accessHead.lastIndex;
-  const level = accessHeadLevels[s.charCodeAt(i + 1)]!;
-  entry.level = level;
+  let messageEnd = end;
+  while (isSpace(s.charCodeAt(messageEnd - 1))) messageEnd--;
+  entry.level = accessHeadLevels[s.charCodeAt(skipSpaces(s, i))]!;
   entry.format = 'plain';
   entry.scope = 'access';
-  // Told apart by length (`connection complete` is 19 characters, the others 17), then by `o`pened / `f`ailed.
-  const messageLength = end - i - level.length - 10;
-  entry.message = messageLength === 19 ? 'connection complete' : s.charCodeAt(end - 7) === 111 ? 'connection opened' : 'connection failed';
+  // The last word tells them apart: co`m`plete, `o`pened, `f`ailed (six characters from the end).
+  const word = s.charCodeAt(messageEnd - 6);
+  entry.message = word === 109 ? 'connection complete' : word === 111 ? 'connection opened' : 'connection failed';
   entry.fields = undefined;
   setFieldsText(entry, s, end);
   return true;

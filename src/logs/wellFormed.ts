@@ -249,13 +249,15 @@ export function accessTextVerdict(message: string, s: string, failed: boolean): 
 
 /** Bare identities (older releases), an HBONE inner address, or the HBONE port as destination. */
 const signalKeys = ['src.identity=', 'dst.identity=', 'dst.hbone_addr='];
-// Any of them with a value, quoted or bare: one native pass rules out the common plain-text line.
-const anySignal = /(?:^|[ \t])(?:src\.identity|dst\.identity|dst\.hbone_addr)=(?!""|[ \t]|$)/;
+/** None of the signal keys is there at all: two native scans rule out the common plain-text line. */
+function noSignalKey(s: string): boolean {
+  return s.indexOf('identity=') === -1 && s.indexOf('hbone_addr=') === -1;
+}
 
 function bareSignals(s: string, dstEnd: number): AccessVerdict {
   // A second destination (a pasted or duplicated piece) could hide the HBONE port of the real one.
   if (s.indexOf(' dst.addr=', dstEnd) !== -1) return MALFORMED;
-  for (const key of anySignal.test(s) ? signalKeys : []) {
+  for (const key of noSignalKey(s) ? [] : signalKeys) {
     const at = keyAt(s, key);
     if (at === -1) continue;
     const v = at + key.length;
