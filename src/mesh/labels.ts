@@ -6,8 +6,12 @@ export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 export const INJECTION_LABEL = 'istio-injection';
 /** Sidecar injection by control-plane revision. */
 export const REVISION_LABEL = 'istio.io/rev';
-/** `<name>` | `<ns>/<name>` | `#none`: the waypoint traffic to this namespace/pod goes through. */
+/** `<name>` | `#none`: the waypoint traffic to this namespace, Service or pod goes through. */
 export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+/** The namespace of the waypoint `istio.io/use-waypoint` names, when it is not the object's own. */
+export const USE_WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
+/** On a waypoint Gateway: the traffic it serves, `service` (the default), `workload`, `all` or `none`. */
+export const WAYPOINT_FOR_LABEL = 'istio.io/waypoint-for';
 /** Written by istio-cni: `enabled` (captured) or `pending` (set up, no ztunnel has accepted it yet). */
 export const REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
 /** Present on pods that carry an injected sidecar; istio-cni skips them. */
