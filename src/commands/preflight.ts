@@ -6,6 +6,7 @@ import type { ApiResource, ClusterClient, V1Namespace, V1Pod } from '../kube/typ
 import { AUTHORIZATION_POLICIES, GATEWAYS, type AuthorizationPolicy } from '../mesh/authorizationPolicy';
 import { CNI_DAEMONSET, ISTIO_NAMESPACE, ZTUNNEL_SELECTOR } from '../mesh/meshSummary';
 import type { NetworkPolicy } from '../mesh/networkPolicy';
+import type { GatewayObject } from '../mesh/waypoints';
 import {
   evaluatePreflight,
   needsAttention,
@@ -94,7 +95,7 @@ function inputFor(context: string, namespace: V1Namespace, read: Awaited<ReturnT
     authorizationPolicies: (read.authorizationPolicies.value as AuthorizationPolicy[] | undefined)?.filter(
       (p) => p.metadata?.namespace === name || p.metadata?.namespace === ISTIO_NAMESPACE,
     ),
-    gateways: read.gateways.value,
+    gateways: read.gateways.value as GatewayObject[] | undefined,
     cniPods: read.cni.value ? agentPods(read.cni.value) : undefined,
     ztunnelPods: read.ztunnel.value ? agentPods(read.ztunnel.value) : undefined,
     errors,

@@ -26,6 +26,8 @@ import {
   type TrafficSource,
 } from './networkPolicy';
 import { isLivePod } from '../kube/podPhase';
+import { bindingProblems, declaredBinding, waypointOf } from './waypoints';
+import type { BindingProblemKind, GatewayObject, Waypoint } from './waypoints';
 
 export type PreflightSeverity = 'error' | 'warning' | 'info';
 
@@ -40,6 +42,7 @@ export type PreflightFindingId =
   | 'authz-l7-allow'
   | 'authz-l7-deny'
   | 'authz-missing-waypoint'
+  | 'waypoint-binding'
   | 'cni-not-ready'
   | 'ztunnel-not-ready'
   | 'pods-pending'
@@ -100,7 +103,7 @@ export interface PreflightInput {
   /** The namespace's and the root namespace's policies. */
   readonly authorizationPolicies?: readonly AuthorizationPolicy[];
   /** Gateway API Gateways (waypoints), of every namespace policies refer to. */
-  readonly gateways?: readonly { readonly metadata?: { readonly name?: string; readonly namespace?: string } }[];
+  readonly gateways?: readonly GatewayObject[];
   readonly cniPods?: readonly NodeAgentPod[];
   readonly ztunnelPods?: readonly NodeAgentPod[];
   /** What could not be read, keyed by what it was for. */
@@ -421,6 +424,52 @@ function authorizationFindings(input: PreflightInput, pods: readonly V1Pod[]): P
   return findings;
 }
 
+const WAYPOINT_ADVICE: Record<BindingProblemKind, { why: string; fix: string }> = {
+  'missing-waypoint': {
+    why: 'ztunnel redirects traffic only to a waypoint that exists: the L7 policies and routes meant for this traffic are not applied.',
+    fix: `Fix the \`${USE_WAYPOINT_LABEL}\` value, or create the waypoint (\`istioctl waypoint apply -n <namespace> --name <name>\`).`,
+  },
+  'wrong-traffic-type': {
+    why: 'A waypoint serves only the traffic its istio.io/waypoint-for names: pods need `workload` or `all`, Services `service` or `all`.',
+    fix: 'Set istio.io/waypoint-for on the waypoint to `all` (or `workload`), or bind the Service instead of the pod.',
+  },
+  'not-programmed': {
+    why: 'istiod has not programmed the waypoint (its Deployment or Service is not ready): traffic redirected to it fails.',
+    fix: '`kubectl -n <namespace> describe gateway <name>` and the waypoint pod\'s logs tell why; fix that before relying on it.',
+  },
+};
+
+/** `istio.io/use-waypoint` on the namespace or its pods naming a waypoint that is missing, serves other traffic, or is not programmed. */
+function waypointFindings(input: PreflightInput, pods: readonly V1Pod[]): PreflightFinding[] {
+  if (input.gateways === undefined) return [];
+  const waypoints = input.gateways.map(waypointOf).filter((w): w is Waypoint => w !== undefined);
+  const name = input.namespace.name;
+  const problems = bindingProblems(declaredBinding(input.namespace.labels, name), 'namespace', `namespace ${name}`, waypoints).map((p) => ({ problem: p, pods: [] as string[] }));
+  // Pods with their own label, grouped by the waypoint they name: one finding per waypoint, listing them.
+  const byTarget = new Map<string, V1Pod[]>();
+  for (const pod of pods) {
+    const binding = declaredBinding(pod.metadata?.labels, name);
+    if (binding.kind !== 'waypoint') continue;
+    const target = `${binding.namespace}/${binding.name}`;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), pod]);
+  }
+  for (const group of byTarget.values()) {
+    const binding = declaredBinding(group[0]!.metadata?.labels, name);
+    const subject = group.length === 1 ? `pod ${key(group[0]!)}` : `${plural(group.length, 'pod')} (${group.map(key).join(', ')})`;
+    for (const problem of bindingProblems(binding, 'workload', subject, waypoints)) problems.push({ problem, pods: group.map(key) });
+  }
+  return problems.map(({ problem, pods: affected }) => ({
+    id: 'waypoint-binding' as const,
+    severity: 'warning' as const,
+    title: problem.message,
+    pods: affected,
+    objects: [],
+    why: WAYPOINT_ADVICE[problem.kind].why,
+    fix: WAYPOINT_ADVICE[problem.kind].fix,
+    docs: PREFLIGHT_DOCS.waypoint,
+  }));
+}
+
 function nodeAgentFindings(input: PreflightInput, pods: readonly V1Pod[]): PreflightFinding[] {
   const findings: PreflightFinding[] = [];
   const agents: [PreflightFindingId, string, readonly NodeAgentPod[] | undefined, string][] = [
@@ -504,6 +553,7 @@ export function evaluatePreflight(input: PreflightInput): PreflightReport {
     ...sidecarFindings(input, pods),
     ...exclusionFindings(pods),
     ...authorizationFindings(input, captured),
+    ...waypointFindings(input, pods),
     ...nodeAgentFindings(input, captured),
     ...podStateFindings(captured),
   ].sort((a, b) => ORDER[b.severity] - ORDER[a.severity]);

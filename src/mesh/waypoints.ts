@@ -94,10 +94,12 @@ export function serves(waypoint: Pick<Waypoint, 'trafficType'>, addressedTo: 'se
   return waypoint.trafficType === 'all' || waypoint.trafficType === addressedTo;
 }
 
-export type WaypointProblemKind = 'missing-waypoint' | 'wrong-traffic-type' | 'not-programmed' | 'not-enrolled' | 'invalid-traffic-type';
+/** What can be wrong with a binding (bindingProblems), and with a waypoint itself (waypointProblems). */
+export type BindingProblemKind = 'missing-waypoint' | 'wrong-traffic-type' | 'not-programmed';
+export type WaypointProblemKind = BindingProblemKind | 'not-enrolled' | 'invalid-traffic-type';
 
-export interface WaypointProblem {
-  readonly kind: WaypointProblemKind;
+export interface WaypointProblem<Kind extends WaypointProblemKind = WaypointProblemKind> {
+  readonly kind: Kind;
   /** One sentence a user can act on. */
   readonly message: string;
 }
@@ -135,7 +137,7 @@ export function bindingProblems(
   addressedTo: 'service' | 'workload' | 'namespace',
   subject: string,
   waypoints: readonly Waypoint[],
-): WaypointProblem[] {
+): WaypointProblem<BindingProblemKind>[] {
   if (binding.kind !== 'waypoint') return [];
   const target = `${binding.namespace}/${binding.name}`;
   const found = waypoints.find((w) => w.namespace === binding.namespace && w.name === binding.name);
@@ -145,16 +147,16 @@ export function bindingProblems(
       {
         kind: 'missing-waypoint',
         message:
-          `${subject} uses waypoint ${target}, which does not exist: its traffic is not redirected to any waypoint.` +
+          `Waypoint ${target}, used by ${subject}, does not exist: that traffic goes through no waypoint.` +
           (guess ? ` Did you mean ${guess}?` : ''),
       },
     ];
   }
-  const problems: WaypointProblem[] = [];
+  const problems: WaypointProblem<BindingProblemKind>[] = [];
   if (addressedTo !== 'namespace' && !serves(found, addressedTo)) {
     problems.push({
       kind: 'wrong-traffic-type',
-      message: `${subject} uses waypoint ${target}, which serves ${found.trafficType} traffic only (istio.io/waypoint-for): traffic addressed to this ${addressedTo === 'service' ? 'Service' : 'pod'} skips it.`,
+      message: `Waypoint ${target}, used by ${subject}, serves ${found.trafficType} traffic only (istio.io/waypoint-for): traffic addressed to ${addressedTo === 'service' ? 'a Service' : 'a pod'} skips it.`,
     });
   }
   if (found.programmed === false) {

@@ -72,7 +72,7 @@ describe('waypoints', () => {
     const [problem, ...rest] = bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'waypiont' }, 'accounts'), 'namespace', 'namespace accounts', waypoints);
     assert.equal(rest.length, 0);
     assert.equal(problem!.kind, 'missing-waypoint');
-    assert.equal(problem!.message, 'namespace accounts uses waypoint accounts/waypiont, which does not exist: its traffic is not redirected to any waypoint. Did you mean waypoint?');
+    assert.equal(problem!.message, 'Waypoint accounts/waypiont, used by namespace accounts, does not exist: that traffic goes through no waypoint. Did you mean waypoint?');
     const far = bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'egress' }, 'accounts'), 'namespace', 'namespace accounts', waypoints);
     assert.doesNotMatch(far[0]!.message, /Did you mean/, 'no guess when nothing is close');
     const otherNamespace = bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'waypoint' }, 'finance'), 'namespace', 'namespace finance', waypoints);
@@ -83,7 +83,7 @@ describe('waypoints', () => {
     const waypoints: Waypoint[] = [ready('waypoint', 'accounts'), { ...ready('broken', 'accounts', 'all'), programmed: false, programmedDetail: 'NoResources' }];
     const pod = bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'waypoint' }, 'accounts'), 'workload', 'pod accounts/api-1', waypoints);
     assert.deepEqual(pod.map((p) => p.kind), ['wrong-traffic-type']);
-    assert.match(pod[0]!.message, /serves service traffic only .* traffic addressed to this pod skips it/);
+    assert.match(pod[0]!.message, /serves service traffic only .* traffic addressed to a pod skips it/);
     assert.deepEqual(bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'waypoint' }, 'accounts'), 'service', 'Service accounts/api', waypoints), []);
     const broken = bindingProblems(declaredBinding({ 'istio.io/use-waypoint': 'broken' }, 'accounts'), 'service', 'Service accounts/api', waypoints);
     assert.deepEqual(broken.map((p) => p.message), ['Waypoint accounts/broken is not Programmed (NoResources).']);

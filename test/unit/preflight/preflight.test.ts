@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Pod } from '../../../src/kube/types';
 import { evaluatePreflight, needsAttention, preflightLogLines, type PreflightInput } from '../../../src/mesh/preflight';
+import type { GatewayObject } from '../../../src/mesh/waypoints';
 import { allowWebOnly, authorizationPolicy, networkPolicy, pod } from './fixtures';
 
 const shop = { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } };
@@ -270,5 +271,41 @@ describe('pre-flight: nodes, pending pods, init containers', () => {
       'preflight: shop (cluster-1): error: NetworkPolicy drops HBONE (TCP 15008) to 1 pod [shop/my-app-7d9c8b6f5-x2x4z]',
       'preflight: shop (cluster-1): warning: 1 pod uses the host network [shop/agent-abcde]',
     ]);
+  });
+});
+
+describe('pre-flight: waypoint bindings', () => {
+  // A waypoint Gateway as `istioctl waypoint apply -n shop` writes it, programmed by istiod (Istio 1.28).
+  const waypointGateway = (name: string, waypointFor?: string): GatewayObject => ({
+    metadata: { name, namespace: 'shop', labels: waypointFor ? { 'istio.io/waypoint-for': waypointFor } : ({} as Record<string, string>) },
+    spec: { gatewayClassName: 'istio-waypoint' },
+    status: { conditions: [{ type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Resource programmed' }] },
+  });
+  const labelled = { ...shop, labels: { ...shop.labels, 'istio.io/use-waypoint': 'waypiont' } };
+
+  it('a namespace label naming a waypoint that does not exist is a warning with the likely name', () => {
+    const report = run({ namespace: labelled, pods: [myApp()], gateways: [waypointGateway('waypoint')] });
+    const finding = report.findings.find((f) => f.id === 'waypoint-binding');
+    assert.equal(finding?.severity, 'warning');
+    assert.equal(finding!.title, 'Waypoint shop/waypiont, used by namespace shop, does not exist: that traffic goes through no waypoint. Did you mean waypoint?');
+    assert.ok(needsAttention(report.worst), "Enroll's confirmation shows it");
+  });
+
+  it('pods bound to a service-only waypoint are listed in one finding; the right name, or #none, gives none', () => {
+    const bound = (name: string) => pod('shop', name, { labels: { app: 'api', 'istio.io/use-waypoint': 'waypoint' } });
+    const report = run({ pods: [bound('api-1'), bound('api-2'), myApp()], gateways: [waypointGateway('waypoint')] });
+    const findings = report.findings.filter((f) => f.id === 'waypoint-binding');
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0]!.pods, ['shop/api-1', 'shop/api-2']);
+    assert.match(findings[0]!.title, /used by 2 pods \(shop\/api-1, shop\/api-2\), serves service traffic only/);
+    const fine = run({ pods: [bound('api-1')], gateways: [waypointGateway('waypoint', 'all')] });
+    assert.deepEqual(fine.findings, []);
+    const optedOut = run({ namespace: { ...shop, labels: { ...shop.labels, 'istio.io/use-waypoint': '#none' } }, pods: [myApp()], gateways: [] });
+    assert.deepEqual(optedOut.findings, []);
+  });
+
+  it('says nothing about bindings when the Gateways could not be read', () => {
+    const report = run({ namespace: labelled, pods: [myApp()], gateways: undefined });
+    assert.equal(report.findings.filter((f) => f.id === 'waypoint-binding').length, 0);
   });
 });
