@@ -18,6 +18,24 @@ export interface GeneratorWorkload {
   readonly selector: Readonly<Record<string, string>>;
 }
 
+/**
+ * The workloads of apps/v1 Deployments / StatefulSets / DaemonSets as the API returns them: istiod names a pod's
+ * workload after its controller (workload_name, the Deployment behind a ReplicaSet), which is what ztunnel writes
+ * as `dst.workload`; the controller's `spec.selector.matchLabels` selects exactly its pods.
+ */
+export function workloadsOfControllers(
+  objects: readonly { readonly metadata?: { readonly name?: string; readonly namespace?: string }; readonly spec?: { readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> } } }[],
+): GeneratorWorkload[] {
+  const out: GeneratorWorkload[] = [];
+  for (const o of objects) {
+    const name = o.metadata?.name;
+    const namespace = o.metadata?.namespace;
+    const selector = o.spec?.selector?.matchLabels;
+    if (name !== undefined && namespace !== undefined && selector !== undefined) out.push({ namespace, name, selector });
+  }
+  return out;
+}
+
 export interface GeneratorOptions {
   /** Only destinations in these namespaces (all when absent). */
   readonly namespaces?: readonly string[];

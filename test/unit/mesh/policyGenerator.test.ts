@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseZtunnelLine } from '../../../src/logs/parser';
-import { generatePolicies, type GeneratorWorkload } from '../../../src/mesh/policyGenerator';
+import { generatePolicies, workloadsOfControllers, type GeneratorWorkload } from '../../../src/mesh/policyGenerator';
 
 const t = '2024-08-21T15:32:05.754908Z';
 function mtls(srcNs: string, srcSa: string, dstNs: string, dstWl: string, port: number, srcPort = 50000): string {
@@ -73,5 +73,18 @@ describe('policy generator (Lock Down from Observed Traffic)', () => {
     const denied = mtls('x', 'y', 'shop', 'cart', 8080).replace(' duration="1ms"', ' duration="0ms" error="connection closed due to policy rejection: allow policies exist, but none allowed"').replace('\tinfo\t', '\terror\t');
     const { yaml } = gen([denied, mtls('shop', 'web', 'other', 'cart', 8080)]);
     assert.equal(yaml, '');
+  });
+
+  it('selects a Deployment by its own selector, not by every template label', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'cart', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'cart' } }, template: { metadata: { labels: { app: 'cart', version: 'v1', team: 'x' } } } },
+    };
+    const found = workloadsOfControllers([deployment, { metadata: { name: 'bare', namespace: 'shop' }, spec: {} }]);
+    assert.deepEqual(found, [{ namespace: 'shop', name: 'cart', selector: { app: 'cart' } }]);
+    const { yaml } = generatePolicies([mtls('shop', 'web', 'shop', 'cart', 8080)].map(parseZtunnelLine), found, { baseline: false });
+    assert.match(yaml, /matchLabels:\n {6}app: cart\n {2}action: ALLOW/);
   });
 });
