@@ -8,7 +8,7 @@ import { generatePolicies, workloadsOfControllers, type GeneratorWorkload } from
 
 const t = '2024-08-21T15:32:05.754908Z';
 function mtls(srcNs: string, srcSa: string, dstNs: string, dstWl: string, port: number, srcPort = 50000): string {
-  return `${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.12:${srcPort} src.workload="${srcSa}" src.namespace="${srcNs}" src.identity="spiffe://cluster.local/ns/${srcNs}/sa/${srcSa}" dst.addr=10.244.2.7:15008 dst.hbone_addr=10.244.2.7:${port} dst.service="${dstWl}.${dstNs}.svc.cluster.local" dst.workload="${dstWl}" dst.namespace="${dstNs}" dst.identity="spiffe://cluster.local/ns/${dstNs}/sa/${dstWl}" direction="inbound" bytes_sent=175 bytes_recv=80 duration="1ms"`;
+  return `${t}\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.12:${srcPort} src.workload="${srcSa}" src.namespace="${srcNs}" src.identity="spiffe://cluster.local/ns/${srcNs}/sa/${srcSa}" dst.addr=10.244.2.7:15008 dst.hbone_addr="10.244.2.7:${port}" dst.service="${dstWl}.${dstNs}.svc.cluster.local" dst.workload="${dstWl}" dst.namespace="${dstNs}" dst.identity="spiffe://cluster.local/ns/${dstNs}/sa/${dstWl}" direction="inbound" bytes_sent=175 bytes_recv=80 duration="1ms"`;
 }
 function plain(srcIp: string, dstNs: string, dstWl: string, port: number): string {
   return `${t}\tinfo\taccess\tconnection complete\tsrc.addr=${srcIp}:41000 dst.addr=10.244.2.7:${port} dst.workload="${dstWl}" dst.namespace="${dstNs}" direction="inbound" bytes_sent=1 bytes_recv=2 duration="0ms"`;
