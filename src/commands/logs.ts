@@ -7,7 +7,7 @@ import type { LogPanelDeps } from '../webview/logPanel';
 import { LOG_COMMANDS } from '../shared/commandIds';
 import { guarded } from './guarded';
 import type { CommandHost } from './host';
-import { pickContext } from './pickers';
+import { pickContext, pickContextToAdd } from './pickers';
 import { targetOf } from './target';
 
 export interface ShowLogsTarget {
@@ -22,13 +22,18 @@ export function showLogsTarget(argument: unknown): ShowLogsTarget | undefined {
   return target.kind === 'context' ? { context: target.context } : { context: target.context, namespace: target.namespace };
 }
 
-export interface LogCommandDeps extends LogPanelDeps {
+export interface LogCommandDeps extends Omit<LogPanelDeps, 'pickContextToAdd'> {
   /** The window: the context pick and messages go through it, as for every other command. */
   readonly host: CommandHost;
   readonly log: LogPanelDeps['log'] & { show?(preserveFocus?: boolean): void };
 }
 
-export function registerLogCommands(deps: LogCommandDeps): vscode.Disposable[] {
+export function registerLogCommands(commandDeps: LogCommandDeps): vscode.Disposable[] {
+  // The panel's "Add cluster…" asks through the same host as every command's pick.
+  const deps: LogCommandDeps & LogPanelDeps = {
+    ...commandDeps,
+    pickContextToAdd: (followed) => pickContextToAdd(commandDeps, 'Add a cluster to this ztunnel log view', followed),
+  };
   const show = async (argument?: unknown): Promise<LogPanel | undefined> => {
     let target = showLogsTarget(argument);
     if (!target) {

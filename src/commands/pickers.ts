@@ -58,6 +58,17 @@ export async function pickContext(deps: Pick<CommandDeps, 'kube' | 'host'>, titl
   return deps.host.pickOne(items, { title, placeHolder: 'Kube context' });
 }
 
+/** A context to add to a view that already follows `followed`; says so when every context is already there. */
+export async function pickContextToAdd(deps: Pick<CommandDeps, 'kube' | 'host'>, title: string, followed: readonly string[]): Promise<string | undefined> {
+  const candidates = deps.kube.state().contexts.filter((c) => !followed.includes(c.name));
+  if (candidates.length === 0) {
+    void deps.host.showMessage('info', 'Every context of your kubeconfig is already in this view.', {});
+    return undefined;
+  }
+  const items = candidates.map((c): PickItem<string> => ({ label: c.name, description: `${c.cluster}${c.isCurrent ? ' (current)' : ''}`, value: c.name }));
+  return deps.host.pickOne(items, { title, placeHolder: 'Kube context' });
+}
+
 /**
  * Contexts to enroll on: pre-ticked only those the user started from (the clicked rows' contexts), each
  * saying which of the namespaces it would enroll, and "read-only" where its user may not label namespaces.

@@ -22,6 +22,8 @@ export interface LogPanelDeps {
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   /** Opens an AuthorizationPolicy as read-only YAML (the policy a denial line names). */
   readonly openPolicy?: (context: string, namespace: string, name: string) => Promise<void>;
+  /** Asks for a context to add to a view following `followed` (the commands' picker, through CommandHost). */
+  readonly pickContextToAdd: (followed: readonly string[]) => Promise<string | undefined>;
 }
 
 /** Rows per message when a whole buffer is sent (a reloaded view, a file). */
@@ -210,17 +212,8 @@ export class LogPanel extends Disposable {
         return;
       case 'addContext': {
         if (this.source.kind !== 'cluster') return;
-        const followed = new Set(this.source.contexts);
-        const items = this.deps.kube
-          .state()
-          .contexts.filter((context) => !followed.has(context.name))
-          .map((context) => ({ label: context.name, description: context.isCurrent ? 'current context' : context.server }));
-        if (items.length === 0) {
-          void vscode.window.showInformationMessage('Every context of your kubeconfig is already in this view.');
-          return;
-        }
-        const picked = await vscode.window.showQuickPick(items, { title: 'Add a cluster to this ztunnel log view', placeHolder: 'kube context' });
-        if (picked) this.addContext(picked.label);
+        const picked = await this.deps.pickContextToAdd(this.source.contexts);
+        if (picked) this.addContext(picked);
         return;
       }
       case 'clear':

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asNamespaceRef, asPodRef, asWorkloadRef, contextFromArgs, namespaceTargets, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from '../../../src/commands/pickers';
+import { asNamespaceRef, asPodRef, asWorkloadRef, contextFromArgs, namespaceTargets, pickContextToAdd, pickNamespaceNames, pickPod, pickWorkload, refsFromArgs } from '../../../src/commands/pickers';
 import { rowsLost, targetOf } from '../../../src/commands/target';
 import { fixture } from './fakes';
 
@@ -122,5 +122,22 @@ describe('a tree invocation whose rows VS Code could not hand over', () => {
     assert.equal(rowsLost([]), false);
     assert.equal(rowsLost([{ context: 'cluster-2', namespace: 'accounts' }, undefined]), false);
     assert.equal(rowsLost([undefined, [{ context: 'cluster-2', namespace: 'finance' }, undefined]]), false);
+  });
+});
+
+// The log view's "Add cluster…": asked through CommandHost like every other pick (it used to call the window itself).
+describe('a context to add to a log view', () => {
+  it('offers only the contexts the view does not follow yet, and returns the one picked', async () => {
+    const { deps, host } = fixture(['cluster-1', 'cluster-2', 'cluster-3']);
+    host.pickOneAnswers.push('cluster-3');
+    assert.equal(await pickContextToAdd(deps, 'Add a cluster to this ztunnel log view', ['cluster-1']), 'cluster-3');
+    assert.deepEqual(host.picks, [{ title: 'Add a cluster to this ztunnel log view', labels: ['cluster-2', 'cluster-3'] }]);
+  });
+
+  it('says so, without a pick, when the view follows every context already', async () => {
+    const { deps, host } = fixture(['cluster-1', 'cluster-2']);
+    assert.equal(await pickContextToAdd(deps, 'Add a cluster', ['cluster-1', 'cluster-2']), undefined);
+    assert.deepEqual(host.picks, []);
+    assert.deepEqual(host.messages.map((m) => [m.severity, m.message]), [['info', 'Every context of your kubeconfig is already in this view.']]);
   });
 });
