@@ -206,9 +206,20 @@ export async function withWorkbench(name: string, body: (wb: Workbench) => Promi
 
 /** Right-click `item`, then the context-menu entry `command` (a screenshot of the open menu first). */
 export async function contextMenu(wb: Workbench, item: Locator, command: string): Promise<void> {
-  await item.click({ button: 'right' });
   const entry = wb.page.getByRole('menuitem', { name: command, exact: true });
-  await entry.waitFor({ timeout: STEP_TIMEOUT_MS });
+  // The workbench closes an open context menu when the tree re-renders the row under it (a watch event redraws
+  // it; seen in ci11: the row selected, its hover tooltip up, no menu): right-click again, as a user would.
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    await item.click({ button: 'right' });
+    const shown = await entry.waitFor({ timeout: Math.min(4000, Math.max(1, deadline - Date.now())) }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+    if (Date.now() >= deadline) throw new Error(`The context menu never showed "${command}" after ${attempt} right-clicks.`);
+    await wb.page.keyboard.press('Escape');
+  }
   await wb.screenshot(`menu-${command.replace(/\W+/g, '-').toLowerCase()}`);
   await entry.click();
 }
