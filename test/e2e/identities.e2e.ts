@@ -119,9 +119,17 @@ test('identities panel: istioctl tabs legible at 940 px, Refresh reads again, Op
     const dialog = wb.page.locator('.quick-input-widget');
     await dialog.locator('.quick-input-title', { hasText: 'Open ztunnel Config Dump' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     const input = dialog.locator('input');
-    // The simple dialog's box holds the folder path: complete it with the file name, then accept with OK.
-    await input.fill(join(workspace, 'ztunnel-1.24.json'));
+    // The simple dialog's box holds the folder path: complete it with the file name, then accept with OK. The
+    // dialog writes the folder path into the box once it has read the folder, after it is shown, and can so
+    // overwrite what was typed (ci12: Enter went with the folder, "Please select a file."): type until it stays.
+    const file = join(workspace, 'ztunnel-1.24.json');
     await dialog.locator('.quick-input-list .monaco-list-row', { hasText: 'ztunnel-1.24.json' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await input.fill(file);
+      await wb.page.waitForTimeout(300);
+      if ((await input.inputValue()) === file) break;
+    }
+    assert.equal(await input.inputValue(), file, 'the file dialog kept the typed path');
     await wb.screenshot('file-dialog');
     await wb.page.keyboard.press('Enter');
     const dump = webview(wb);
