@@ -11,7 +11,7 @@
 import { classifyEntry, isAccessLogEntry } from './classify';
 import type { FieldValue, LogLevel, ZtunnelLogEntry } from './entry';
 import { matchesAt } from './match';
-import { accessFieldsVerdict, accessTextVerdict, MALFORMED, quotesClosed, validTimestampEnd } from './wellFormed';
+import { accessFieldsVerdict, accessTextVerdict, completedConnectionVerdict, MALFORMED, MUTUAL, quotesClosed, validTimestampEnd } from './wellFormed';
 import type { AccessVerdict } from './wellFormed';
 
 // CSI sequences (colours, cursor moves) and the two-character escapes.
@@ -467,6 +467,41 @@ function accessHeadAt(s: string, i: number, entry: ZtunnelLogEntry): boolean {
   return true;
 }
 
+/** After tabs or runs of spaces (ztunnel's tabs, or what a terminal turned them into) from `i`; -1 if none. */
+function afterBlanks(s: string, i: number): number {
+  let j = i;
+  while (s.charCodeAt(j) === TAB || s.charCodeAt(j) === SPACE) j++;
+  return j > i ? j : -1;
+}
+
+/** `word` then tabs or spaces at `i`: where the next word starts, else -1. */
+function wordThenBlanks(s: string, i: number, word: string): number {
+  return i !== -1 && matchesAt(s, i, word) ? afterBlanks(s, i + word.length) : -1;
+}
+
+/**
+ * Most lines of a busy ztunnel: `<time> info access connection complete <fields>` with its fields in
+ * ztunnel's own layout, checked and classified by one native match (wellFormed.completedConnectionVerdict).
+ * The entry is the one the general path makes of the same line.
+ */
+function completedConnection(s: string, entry: ZtunnelLogEntry): boolean {
+  const timeEnd = validTimestampEnd(s, 0);
+  if (timeEnd === -1) return false;
+  const fields = wordThenBlanks(s, wordThenBlanks(s, wordThenBlanks(s, afterBlanks(s, timeEnd), 'info'), 'access'), 'connection complete');
+  if (fields === -1) return false;
+  const verdict = completedConnectionVerdict(s, fields);
+  if (verdict === undefined) return false;
+  entry.time = s.slice(0, timeEnd);
+  entry.level = 'info';
+  entry.format = 'plain';
+  entry.scope = 'access';
+  entry.message = 'connection complete';
+  entry.fieldsText = s.slice(fields);
+  entry.fields = undefined;
+  entry.class = verdict === MUTUAL ? 'mtls' : 'plaintext';
+  return true;
+}
+
 /** Parses from `i` (after any prefix); false when what is there is not a record. */
 function parseRecord(s: string, i: number, entry: ZtunnelLogEntry): boolean {
   let time: string | undefined;
@@ -533,6 +568,7 @@ function parseInto(line: string, entry: ZtunnelLogEntry): void {
   if (s.indexOf('\x1b') !== -1) s = s.replace(ansiSequence, '');
   if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
   entry.message = s;
+  if (isDigit(s.charCodeAt(0)) && completedConnection(s, entry)) return;
 
   const body = kubectlPrefix(s, entry);
   const start = body;

@@ -345,3 +345,35 @@ export function quotesClosed(s: string): boolean {
   }
   return true;
 }
+
+// The fields of an info-level `connection complete` as ztunnel writes them (src/proxy/metrics.rs, in its
+// order), checked and judged in one native match. Most lines of a busy ztunnel are exactly this. Values are
+// quoted (1.21 and later) or bare (earlier), without escapes and without `=` (so no key the general path
+// looks for can hide in one), addresses bare. Fields that differ in any way (another order, an escape, a
+// field not named here) are not matched and take the general path above, which gives these lines the same
+// verdict (tested in test/unit/logs/wellFormed.test.ts).
+const address = String.raw`(?:[\w.-]+|\[[\dA-Fa-f:.]+\]):\d{1,5}`;
+const value = String.raw`(?:"[^"\\=]*"|[^\s"\\=]+)`;
+const identity = String.raw`(?:"spiffe://[^"\\=]*"|spiffe://[^\s"\\=]+)`;
+const sourceFields = String.raw`src\.addr=${address}(?: src\.workload=${value})?(?: src\.namespace=${value})?`;
+const destinationNames = String.raw`(?: dst\.service=${value})?(?: dst\.workload=${value})?(?: dst\.namespace=${value})?`;
+const totals = String.raw` direction=(?:"(?:inbound|outbound)"|inbound|outbound) bytes_sent=\d+ bytes_recv=\d+ duration=(?:"\d+ms"|\d+ms)$`;
+/** With the source's identity: mutual TLS. */
+const mutualFields = new RegExp(
+  String.raw`${sourceFields} src\.identity=${identity} dst\.addr=${address}(?: dst\.hbone_addr=(?:"${address}"|${address}))?${destinationNames}(?: dst\.identity=${identity})?${totals}`,
+  'y',
+);
+/** No identity, no HBONE address, a destination port other than HBONE's: plain text. */
+const plainFields = new RegExp(String.raw`${sourceFields} dst\.addr=(?:[\w.-]+|\[[\dA-Fa-f:.]+\]):(?!15008 )\d{1,5}${destinationNames}${totals}`, 'y');
+
+/**
+ * The verdict for the fields from `from` to the end of `s`, when they are an info-level `connection
+ * complete` in ztunnel's own layout (see above); undefined for anything else.
+ */
+export function completedConnectionVerdict(s: string, from: number): AccessVerdict | undefined {
+  mutualFields.lastIndex = from;
+  if (mutualFields.test(s)) return MUTUAL;
+  plainFields.lastIndex = from;
+  if (plainFields.test(s)) return PLAIN;
+  return undefined;
+}
