@@ -3,6 +3,8 @@
 // SPIFFE identities) or plain text. Results side by side, one column per context.
 import type { ClusterClient, V1Pod } from '../kube/types';
 import {
+  CURL_TIMED_OUT,
+  ZTUNNEL_CONNECT_TIMEOUT_MS,
   connectionVerdict,
   curlArgv,
   curlExitMeaning,
@@ -113,10 +115,13 @@ async function findVerdict(
   query: Parameters<typeof matchingEntries>[1],
   /** Nodes whose ztunnels may log the connection (source and destinations); empty: every ztunnel. */
   nodes: ReadonlySet<string>,
+  /** curl's exit code: after a timeout (28) ztunnel may still be trying to connect, and logs only when it gives up. */
+  curlExit: number,
 ): Promise<ConnectionVerdict> {
+  const curlTimedOut = curlExit === CURL_TIMED_OUT;
   const waitMs = deps.accessLogWaitMs ?? 5000;
   const pollMs = deps.accessLogPollMs ?? 500;
-  const deadline = Date.now() + waitMs;
+  const deadline = Math.max(Date.now() + waitMs, curlTimedOut ? query.startedAt + ZTUNNEL_CONNECT_TIMEOUT_MS + waitMs : 0);
   // The kubelet's sinceTime has second precision: start a little early, the matcher drops older entries.
   const sinceTime = new Date(query.startedAt - 5000).toISOString().replace(/\.\d+Z$/, 'Z');
   const all = await listZtunnelPods(client).catch(() => []);
@@ -137,7 +142,7 @@ async function findVerdict(
       }),
     );
     const matches = matchingEntries(entries, query);
-    if (verdictSettled(matches) || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
+    if (verdictSettled(matches, curlExit === 0) || Date.now() >= deadline) return connectionVerdict(matches, Math.round(waitMs / 1000), read > 0);
     await sleep(pollMs);
   }
 }
@@ -178,6 +183,7 @@ export async function testOnContext(deps: VerifyDeps, context: string, request: 
     client,
     { sourcePod: source.pod, sourceNamespace: source.namespace, sourceIp: pod.status?.podIP, target: parsed.target, destinationIps: dest.ips, startedAt },
     nodes,
+    exec.exitCode,
   );
   const explained = verdict.rejection?.kind === 'none-allowed' && dest.pods.length > 0 ? withAllowPolicies(verdict, await allowPoliciesFor(client, dest.pods[0]!)) : verdict;
   return { ...base, source, argv, exitCode: exec.exitCode, stdout: exec.stdout, stderr: exec.stderr, verdict: explained, durationMs: Date.now() - started };

@@ -5,6 +5,7 @@ import { isAccessLogEntry } from '../logs/classify';
 import type { FieldValue, ZtunnelLogEntry } from '../logs/entry';
 import { entryFields } from '../logs/fields';
 import { parseRejection, rejectionSentence, type PolicyRejection } from '../logs/policyRejection';
+import { HBONE_PORT } from './networkPolicy';
 
 /** How long curl may take (`-m`), in seconds. */
 export const CURL_MAX_SECONDS = 5;
@@ -67,6 +68,9 @@ export function serviceHostname(service: { name: string; namespace: string }): s
   return `${service.name}.${service.namespace}.svc.cluster.local`;
 }
 
+/** curl's exit code when `-m` ran out (`man curl`, EXIT CODES). */
+export const CURL_TIMED_OUT = 28;
+
 /** Why curl failed, in words (curl's own exit codes: `man curl`, EXIT CODES). */
 export function curlExitMeaning(exitCode: number): string {
   switch (exitCode) {
@@ -76,7 +80,7 @@ export function curlExitMeaning(exitCode: number): string {
       return 'could not resolve the host';
     case 7:
       return 'could not connect (refused or no route)';
-    case 28:
+    case CURL_TIMED_OUT:
       return `timed out after ${CURL_MAX_SECONDS} s`;
     case 35:
       return 'the TLS handshake failed';
@@ -175,12 +179,28 @@ export function withAllowPolicies(verdict: ConnectionVerdict, allowPolicies: rea
   return { ...verdict, allowPolicies, sentence: verdict.sentence + listed };
 }
 
+/** The newest of the entries' own times (they come from several ztunnels' logs, not in one order). */
+function newest(entries: readonly ZtunnelLogEntry[]): number {
+  return Math.max(-Infinity, ...entries.map((e) => entryTime(e) ?? -Infinity));
+}
+
+/** ztunnel carried the connection (mTLS or plain text) and logged no error for it. */
+function succeededEntry(e: ZtunnelLogEntry): boolean {
+  return (e.class === 'mtls' || e.class === 'plaintext') && str(entryFields(e)['error']) === '';
+}
+
 /**
- * Whether the entries found so far settle the verdict: a denial, a TLS failure, or a connection that did
- * not fail. Other failures (the source's `http status: 401 Unauthorized`, say) may be followed by the destination's line naming the policy: wait for it until the
+ * Whether the entries found so far settle the verdict: a denial, a TLS failure, a blocked HBONE port, or
+ * (when curl succeeded) a connection that did not fail. Other failures (the source's `http status: 401 Unauthorized`, say) may be followed by the destination's line naming the policy: wait for it until the
  * deadline rather than report half the story.
  */
-export function verdictSettled(matches: readonly ZtunnelLogEntry[]): boolean {
+export function verdictSettled(matches: readonly ZtunnelLogEntry[], curlSucceeded = true): boolean {
+  // When curl failed, a success in the window is an earlier connection of the pair, and so is a failure
+  // before that success: this connection's line is a failure after the last success, perhaps still to come.
+  if (!curlSucceeded) {
+    const lastSuccess = newest(matches.filter(succeededEntry));
+    return matches.some((e) => (e.class === 'denied' || e.class === 'tls-error' || isHboneBlocked(str(entryFields(e)['error']))) && (entryTime(e) ?? Infinity) > lastSuccess);
+  }
   return matches.some((e) => e.class === 'denied' || e.class === 'tls-error' || str(entryFields(e)['error']) === '');
 }
 
@@ -188,7 +208,7 @@ export function verdictSettled(matches: readonly ZtunnelLogEntry[]): boolean {
  * `not-found`: no ztunnel logged the connection, so it did not go through the mesh (plain text unless the
  * application itself speaks TLS); `unknown`: no ztunnel log could be read, so nothing can be said.
  */
-export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'not-found' | 'unknown';
+export type ConnectionVerdictKind = 'mtls' | 'plaintext' | 'tls-error' | 'denied' | 'failed' | 'not-found' | 'unknown';
 
 export interface ConnectionVerdict {
   readonly kind: ConnectionVerdictKind;
@@ -217,8 +237,7 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
   // Unless a later entry shows this connection went through: the clock slack may let an earlier, refused
   // attempt of the same pair into the matches.
   // (By the entries' own times: the matches come from several ztunnels' logs, not in one order.)
-  const newest = (entries: readonly ZtunnelLogEntry[]) => Math.max(-Infinity, ...entries.map((e) => entryTime(e) ?? -Infinity));
-  const succeeded = matches.filter((e) => (e.class === 'mtls' || e.class === 'plaintext') && str(entryFields(e)['error']) === '');
+  const succeeded = matches.filter(succeededEntry);
   if (denied.length > 0 && !(newest(succeeded) > newest(denied))) {
     const f = entryFields(denied[0]);
     const rejection = parseRejection(str(f['error']));
@@ -227,7 +246,12 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
     const sentence = rejection ? `${rejectionSentence(rejection)}: ztunnel's L4 authorization refused the connection.` : "Denied: ztunnel's L4 authorization refused the connection.";
     return { kind: 'denied', sourceIdentity, destinationIdentity, rejection, entry: denied[0], sentence };
   }
-  const mtls = latestOf('mtls');
+  // Only a connection that went through says how it was carried: one ztunnel could not complete says
+  // nothing about encryption (it still names both identities: what it tried).
+  // A failure after the last success is this connection's (a quick re-run may let the one before in).
+  const failures = matches.filter((e) => (e.class === 'mtls' || e.class === 'plaintext') && str(entryFields(e)['error']) !== '');
+  const failed = newest(failures) > newest(succeeded) ? failures.reduce((a, b) => ((entryTime(b) ?? 0) >= (entryTime(a) ?? 0) ? b : a)) : undefined;
+  const mtls = failed ? [] : succeeded.filter((e) => e.class === 'mtls').reverse();
   if (mtls.length > 0) {
     const best = mtls.find((e) => str(entryFields(e)['src.identity']) !== '' && str(entryFields(e)['dst.identity']) !== '') ?? mtls[0];
     const sourceIdentity = str(entryFields(best)['src.identity']) || undefined;
@@ -240,7 +264,14 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
     const error = str(entryFields(tlsError[0])['error']);
     return { kind: 'tls-error', entry: tlsError[0], sentence: `The TLS handshake failed${error ? `: ${error}` : ''}.` };
   }
-  const plain = latestOf('plaintext');
+  if (failed !== undefined) {
+    const error = str(entryFields(failed)['error']);
+    const sentence = isHboneBlocked(error)
+      ? `HBONE blocked: ztunnel could not reach the destination pod on port ${HBONE_PORT} in time, so the connection failed ("${error}"). A NetworkPolicy probably drops TCP ${HBONE_PORT} into that pod: allow it (Check Before Enrolling… names the policy).`
+      : `The connection failed in the mesh: ztunnel logged "${error}".`;
+    return { kind: 'failed', entry: failed, sentence };
+  }
+  const plain = succeeded.filter((e) => e.class === 'plaintext').reverse();
   if (plain.length > 0) {
     return { kind: 'plaintext', entry: plain[0], sentence: 'Plain text: ztunnel carried the connection without mutual TLS (no SPIFFE identities).' };
   }
@@ -249,6 +280,17 @@ export function connectionVerdict(matches: readonly ZtunnelLogEntry[], waitedSec
     kind: 'not-found',
     sentence: `Plain text: no ztunnel logged this connection within ${waitedSeconds} s, so it did not go through the mesh (neither pod is captured).`,
   };
+}
+
+/**
+ * How long the source ztunnel keeps trying to reach a peer's HBONE port before it logs the failure (its
+ * lines of that failure say `duration="10002ms"`): when curl gave up first, its log line comes this late.
+ */
+export const ZTUNNEL_CONNECT_TIMEOUT_MS = 10_000;
+
+/** ztunnel's own words when the HBONE connect timed out (src/proxy.rs `MaybeHBONENetworkPolicyError`). */
+export function isHboneBlocked(error: string): boolean {
+  return error.includes(`maybe a NetworkPolicy is blocking HBONE port ${HBONE_PORT}`);
 }
 
 /** One run of the test on one context, as shown side by side. */

@@ -41,7 +41,7 @@ function ipv4(ip: string | undefined): number | undefined {
   return m ? m.slice(1).reduce((acc, o) => acc * 256 + Number(o), 0) : undefined;
 }
 
-function inBlock(block: string, ip: string | undefined): boolean {
+export function inBlock(block: string, ip: string | undefined): boolean {
   const [base, bits = '32'] = block.split('/');
   const network = ipv4(base);
   const address = ipv4(ip);

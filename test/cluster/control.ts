@@ -26,6 +26,9 @@
 //                             {"forgetPod": "ns/pod"} ztunnel loses that pod: still annotated as captured,
 //                                                     but every ztunnel lists it as TCP and its traffic is
 //                                                     plain text, until the pod is replaced (stale capture).
+//   POST /node-reboot?cluster=&node=   the node reboots under its pods (istio/istio #57285, #60882): its ztunnel
+//                             comes back without the pods it had, which keep istio-cni's annotation (stale
+//                             captures) until they are replaced; answers {node, stale: ["ns/pod", ...]}.
 //   POST /cni-miss?cluster=&pod=ns/name   istio-cni's node agent misses that pod (as after an agent restart,
 //                             istio/istio #61182): it stays uncaptured in an ambient namespace until replaced.
 import http from 'node:http';
@@ -155,6 +158,14 @@ export class ControlServer {
             s.ztunnel.forgotten.add(pod.metadata.uid);
           }
           return json(200, { node, pod: s.ztunnel.forNode(node)?.podName, xdsDown: s.ztunnel.isXdsDown(node), forgotten: s.ztunnel.forgotten.size });
+        }
+        case 'POST /node-reboot': {
+          const s = sim(cluster ?? 'cluster-1');
+          const node = url.searchParams.get('node') ?? 'node-1';
+          if (!s || !s.nodeNames().includes(node)) return json(404, { error: `no node ${cluster}/${node}` });
+          const stale = s.store.list(resourceByKind('Pod')).filter((p) => p.spec?.nodeName === node && s.ztunnel.isMeshed(p));
+          for (const pod of stale) s.ztunnel.forgotten.add(pod.metadata.uid);
+          return json(200, { node, stale: stale.map((p) => `${p.metadata.namespace}/${p.metadata.name}`) });
         }
         case 'POST /cni-miss': {
           const s = sim(cluster ?? 'cluster-1');

@@ -7,10 +7,19 @@ import type { KubeObject } from './store';
 import { resourceByKind } from './resources';
 import { isPodReady } from './controllers';
 import { authorize } from './authorization';
+import { networkAdmits } from './networkPolicies';
 
 const Pod = resourceByKind('Pod');
 const Service = resourceByKind('Service');
 const AuthorizationPolicy = resourceByKind('AuthorizationPolicy');
+const NetworkPolicy = resourceByKind('NetworkPolicy');
+const Namespace = resourceByKind('Namespace');
+
+/** ztunnel gives up connecting to a peer's HBONE port after this long (its logs of it say `duration="10002ms"`). */
+const ZTUNNEL_CONNECT_TIMEOUT_MS = 10_002;
+/** What ztunnel 1.22+ logs then (src/proxy.rs Error::MaybeHBONENetworkPolicyError, over the tokio timeout). */
+const hboneBlocked = 'connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type ExecOutcome =
   | { kind: 'exited'; stdout: string; stderr: string; exitCode: number }
@@ -97,9 +106,11 @@ async function curl(sim: ClusterSim, pod: KubeObject, args: string[]): Promise<E
   let showError = false;
   let failOnError = false;
   let url: string | undefined;
+  let maxTimeMs = Infinity;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (curlFlagsWithValue.has(a)) {
+      if (a === '-m' || a === '--max-time') maxTimeMs = Number(args[i + 1]) * 1000 || Infinity;
       i++;
       continue;
     }
@@ -155,6 +166,25 @@ async function curl(sim: ClusterSim, pod: KubeObject, args: string[]): Promise<E
 
   const echoArg = backend.spec.containers.flatMap((c: any) => c.args ?? []).find((a: string) => a.startsWith('-text='));
   const body = echoArg ? `${echoArg.slice('-text='.length)}\n` : `${service?.metadata.name ?? backend.metadata.name}-${sim.name}\n`;
+  // The CNI first: between two captured pods the connection is HBONE to the destination's 15008, which a
+  // NetworkPolicy admitting only the app port drops. The source ztunnel has accepted curl's connection, so
+  // curl waits for an answer until its -m or ztunnel's connect timeout, whichever comes first.
+  const hbone = sim.ztunnel.isMeshed(pod) && sim.ztunnel.isMeshed(backend);
+  const world = { policies: sim.store.list(NetworkPolicy), namespaces: sim.store.list(Namespace) };
+  if (!networkAdmits(world, pod, backend, hbone ? 15008 : targetPort)) {
+    if (hbone) {
+      setTimeout(() => sim.ztunnel.connection({ src: pod, dst: backend, service, port: targetPort, bytesSent: 0, bytesRecv: 0, durationMs: ZTUNNEL_CONNECT_TIMEOUT_MS, error: hboneBlocked }), ZTUNNEL_CONNECT_TIMEOUT_MS).unref();
+      if (maxTimeMs < ZTUNNEL_CONNECT_TIMEOUT_MS) {
+        await sleep(maxTimeMs);
+        return err(28, `Operation timed out after ${maxTimeMs + 1} milliseconds with 0 bytes received`);
+      }
+      await sleep(ZTUNNEL_CONNECT_TIMEOUT_MS);
+      return err(56, 'Recv failure: Connection reset by peer');
+    }
+    const waited = Math.min(maxTimeMs, ZTUNNEL_CONNECT_TIMEOUT_MS);
+    await sleep(waited);
+    return err(28, `Failed to connect to ${host} port ${port} after ${waited} ms: Timeout was reached`);
+  }
   // The destination's ztunnel authorizes the connection (L4 AuthorizationPolicies) before any byte reaches the app.
   if (sim.ztunnel.isMeshed(backend)) {
     const peer = { identity: sim.ztunnel.isMeshed(pod) ? sim.ztunnel.identity(pod) : undefined, ip: pod.status?.podIP };

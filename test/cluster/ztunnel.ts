@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { ClusterSim } from './cluster';
 import { isCaptured } from './istioCni';
+import { networkAdmits } from './networkPolicies';
 import type { KubeObject } from './store';
 import { resourceByKind } from './resources';
 import { isPodReady } from './controllers';
@@ -46,6 +47,8 @@ export interface Connection {
   bytesSent?: number;
   bytesRecv?: number;
   error?: string;
+  /** How long ztunnel held it (a connect that timed out: its connect timeout). */
+  durationMs?: number;
   /** The destination ztunnel refused it (authorization.ts): the `error` of its inbound line. */
   rejected?: string;
 }
@@ -237,7 +240,7 @@ export class ZtunnelFleet {
     const svc = c.service ? ` dst.service="${c.service.metadata.name}.${c.service.metadata.namespace}.svc.cluster.local"` : '';
     // A refused connection moved no bytes (the HBONE CONNECT was answered 401 before any data).
     const stats = (error: string | undefined) =>
-      error && c.rejected ? `bytes_sent=0 bytes_recv=0 duration="0ms" error="${error}"` : `bytes_sent=${c.bytesSent ?? 80 + randomInt(200)} bytes_recv=${c.bytesRecv ?? 200 + randomInt(2000)} duration="${1 + randomInt(20)}ms"${error ? ` error="${error}"` : ''}`;
+      error && c.rejected ? `bytes_sent=0 bytes_recv=0 duration="0ms" error="${error}"` : `bytes_sent=${c.bytesSent ?? 80 + randomInt(200)} bytes_recv=${c.bytesRecv ?? 200 + randomInt(2000)} duration="${c.durationMs ?? 1 + randomInt(20)}ms"${error ? ` error="${error}"` : ''}`;
     const outboundError = c.rejected ? hboneUnauthorized : c.error;
     const inboundError = c.rejected ?? c.error;
     const level = (error: string | undefined) => (error ? 'error' : 'info');
@@ -269,6 +272,9 @@ export class ZtunnelFleet {
         const port = service?.spec?.ports?.[0]?.targetPort ?? service?.spec?.ports?.[0]?.port ?? 8080;
         const srcIn = true;
         const dstIn = this.isMeshed(dst);
+        // The CNI drops what a NetworkPolicy does not admit (HBONE's 15008 between captured pods): no traffic.
+        const world = { policies: this.sim.store.list(resourceByKind('NetworkPolicy')), namespaces: this.sim.store.list(resourceByKind('Namespace')) };
+        if (!networkAdmits(world, src, dst, dstIn ? 15008 : Number(port))) return;
         const dstIp = dst.status.podIP;
         const svc = service ? ` dst.service="${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local"` : '';
         const base = `src.addr=${src.status.podIP}:${30000 + randomInt(30000)} src.workload="${src.metadata.name}" src.namespace="${src.metadata.namespace}"`;

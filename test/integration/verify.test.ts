@@ -214,6 +214,28 @@ describe('Verify: identities, connectivity, health', function () {
     assert.equal(allowed?.verdict?.kind, 'mtls', allowed?.verdict?.sentence);
   });
 
+  it('Test Connectivity says HBONE is blocked when a NetworkPolicy admits the app port but not 15008, and mTLS once it admits 15008', async () => {
+    // networking.k8s.io/v1, the istio.io example's shape (istio/istio#52742): the app port only.
+    const file = join(mkdtempSync(join(tmpdir(), 'netpol-')), 'netpol.yaml');
+    const policy = (ports: number[]) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: accounts-web-only\n  namespace: accounts\nspec:\n  podSelector:\n    matchLabels:\n      app: accounts\n  policyTypes: [Ingress]\n  ingress:\n  - ports:\n${ports.map((p) => `    - protocol: TCP\n      port: ${p}\n`).join('')}`;
+    writeFileSync(file, policy([8080]));
+    await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', file);
+    try {
+      const [blocked] = (await connectivity(['cluster-1'])) ?? [];
+      assert.equal(blocked?.exitCode, 28, blocked?.stderr);
+      assert.equal(blocked?.verdict?.kind, 'failed', blocked?.verdict?.sentence);
+      assert.match(blocked?.verdict?.sentence ?? '', /^HBONE blocked: .*maybe a NetworkPolicy is blocking HBONE port 15008.* allow it \(Check Before Enrolling… names the policy\)\.$/);
+      writeFileSync(file, policy([8080, 15008]));
+      await kubectl('--context', 'cluster-1', 'apply', '--validate=false', '-f', file);
+      const [allowed] = (await connectivity(['cluster-1'])) ?? [];
+      assert.equal(allowed?.exitCode, 0, allowed?.stderr);
+      assert.equal(allowed?.verdict?.kind, 'mtls', allowed?.verdict?.sentence);
+    } finally {
+      await kubectl('--context', 'cluster-1', 'delete', 'networkpolicy', '-n', 'accounts', 'accounts-web-only', '--ignore-not-found');
+    }
+  });
+
   it('a not-ready ztunnel fails the ztunnel check, and the Mesh node result follows', async () => {
     await control('/ztunnel-fault?cluster=cluster-2&node=node-1', { ready: false });
     try {

@@ -268,7 +268,7 @@ function refreshButton(label = 'Refresh'): HTMLElement {
 
 // ---- Connectivity ----------------------------------------------------------------------------------
 
-const VERDICT_LABELS = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS failed', denied: 'denied by policy', 'not-found': 'plain text', unknown: 'unknown' } as const;
+const VERDICT_LABELS = { mtls: 'mTLS', plaintext: 'plain text', 'tls-error': 'TLS failed', denied: 'denied by policy', failed: 'failed in the mesh', 'not-found': 'plain text', unknown: 'unknown' } as const;
 
 function renderConnectivity(results: readonly ConnectivityResult[]): void {
   const target = results[0]?.target ?? '';
@@ -286,7 +286,7 @@ function renderConnectivity(results: readonly ConnectivityResult[]): void {
     if (r.error) card.append(el('p', { class: 'banner fail', role: 'alert' }, r.error));
     if (r.verdict) {
       const kind = r.verdict.kind;
-      const tone = kind === 'mtls' ? 'pass' : kind === 'tls-error' || kind === 'denied' ? 'fail' : 'warn';
+      const tone = kind === 'mtls' ? 'pass' : kind === 'tls-error' || kind === 'denied' || kind === 'failed' ? 'fail' : 'warn';
       card.append(el('p', { class: `verdict ${tone}`, title: VERDICT_LABELS[kind] }, r.verdict.sentence));
       if (r.verdict.sourceIdentity) card.append(identityLine('source', r.verdict.sourceIdentity));
       if (r.verdict.destinationIdentity) card.append(identityLine('destination', r.verdict.destinationIdentity));

@@ -174,6 +174,30 @@ describe('connectionVerdict', () => {
     assert.equal(verdictSettled([parseZtunnelLine(mtlsOutbound)]), true);
   });
 
+  it('a connection ztunnel could not complete is a failure, never mTLS, and a blocked HBONE port says what to fix', () => {
+    // ztunnel 1.28's outbound line when the peer's 15008 never answered (Error::MaybeHBONENetworkPolicyError;
+    // the shape of the lines users post in istio/istio#52742): both identities named, nothing carried.
+    const fields = 'src.addr=10.244.1.11:5000 src.workload="curl-6c9f7d8b5-x2k4p" src.namespace="finance" src.identity="spiffe://cluster.local/ns/finance/sa/curl" dst.addr=10.244.2.21:15008 dst.hbone_addr=10.244.2.21:8080 dst.service="accounts.accounts.svc.cluster.local" dst.workload="accounts-7d4b9c6f8-q8zrt" dst.namespace="accounts" dst.identity="spiffe://cluster.local/ns/accounts/sa/accounts"';
+    const blocked = parseZtunnelLine(`2026-11-22T03:10:11.130000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="10002ms" error="connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed"`);
+    assert.equal(blocked.class, 'mtls', 'the log view still shows what was attempted');
+    const verdict = connectionVerdict([blocked], 5);
+    assert.equal(verdict.kind, 'failed');
+    assert.match(verdict.sentence, /^HBONE blocked: ztunnel could not reach the destination pod on port 15008 in time/);
+    assert.match(verdict.sentence, /A NetworkPolicy probably drops TCP 15008 into that pod/);
+    assert.equal(verdict.sourceIdentity, undefined, 'no identities claimed for a connection that did not happen');
+    // Any other failure ztunnel names: said in its words.
+    const reset = parseZtunnelLine(`2026-11-22T03:10:02.000000Z\terror\taccess\tconnection complete\t${fields} direction="outbound" bytes_sent=0 bytes_recv=0 duration="3ms" error="io error: Connection reset by peer (os error 104)"`);
+    assert.equal(connectionVerdict([reset], 5).kind, 'failed');
+    assert.equal(connectionVerdict([reset], 5).sentence, 'The connection failed in the mesh: ztunnel logged "io error: Connection reset by peer (os error 104)".');
+    // A connection of the same pair that went through after it is the answer; one before it (a quick re-run
+    // lets it into the window) is not.
+    assert.equal(connectionVerdict([blocked, parseZtunnelLine(mtlsOutbound.replace('03:10:01.12', '03:10:12.00'))], 5).kind, 'mtls');
+    assert.equal(connectionVerdict([parseZtunnelLine(mtlsOutbound), blocked], 5).kind, 'failed');
+    // While curl's failure waits for its line, that earlier success settles nothing; the blocked line does.
+    assert.equal(verdictSettled([parseZtunnelLine(mtlsOutbound)], false), false);
+    assert.equal(verdictSettled([parseZtunnelLine(mtlsOutbound), blocked], false), true);
+  });
+
   it('says plain text when no ztunnel logged the connection within the wait (it bypassed the mesh)', () => {
     const verdict = connectionVerdict([], 5);
     assert.equal(verdict.kind, 'not-found');
