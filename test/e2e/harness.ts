@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium, startCodeServer } from '../../scripts/codeServer.mjs';
 import type { CodeServer } from '../../scripts/codeServer.mjs';
 import { envWithProjectNode, projectRoot } from '../../scripts/projectNode.mjs';
@@ -222,6 +222,23 @@ export async function contextMenu(wb: Workbench, item: Locator, command: string)
   }
   await wb.screenshot(`menu-${command.replace(/\W+/g, '-').toLowerCase()}`);
   await entry.click();
+}
+
+/** The content of the visible webview panel. */
+export function webview(wb: Workbench): FrameLocator {
+  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+export async function closeEditors(wb: Workbench): Promise<void> {
+  await wb.runCommand('View: Close All Editors');
+  await wb.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(() => {});
+}
+
+/** In an open single-select quick pick: choose the row with this label. */
+export async function pickOne(wb: Workbench, label: string): Promise<void> {
+  const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await row.click();
 }
 
 /**

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { FrameLocator } from 'playwright-core';
 import { envWithProjectNode } from '../../scripts/projectNode.mjs';
-import { STEP_TIMEOUT_MS, e2eEnvironment, pickMany, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, webview, e2eEnvironment, pickMany, withWorkbench } from './harness';
 import { decodePng, textContrast } from './pngContrast';
 import type { Workbench } from './harness';
 
@@ -31,10 +31,6 @@ async function kubectl(args: readonly string[], context: string): Promise<string
 async function control(path: string, body: unknown): Promise<void> {
   const response = await fetch(`${env.controlUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
   assert.equal(response.status, 200, `${path}: ${await response.text()}`);
-}
-
-function webview(wb: Workbench): FrameLocator {
-  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
 async function settled(panel: FrameLocator): Promise<void> {

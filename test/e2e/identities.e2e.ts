@@ -8,12 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { projectRoot } from '../../scripts/projectNode.mjs';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
-import type { Workbench } from './harness';
-
-function webview(wb: Workbench): FrameLocator {
-  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
+import { STEP_TIMEOUT_MS, webview, withWorkbench } from './harness';
 
 /**
  * Run in the webview (a string: this project's Node tsconfig has no DOM types): cells and headers whose text

@@ -8,12 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, webview, withWorkbench } from './harness';
 import type { Workbench } from './harness';
-
-function webview(wb: Workbench): FrameLocator {
-  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
 
 async function control(wb: Workbench, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${wb.env.controlUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });

@@ -5,27 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { STEP_TIMEOUT_MS, pickMany, withWorkbench } from './harness';
+import { STEP_TIMEOUT_MS, closeEditors, pickMany, pickOne, webview, withWorkbench } from './harness';
 import type { Workbench } from './harness';
 
 const SEEDS = ['finance', 'accounts', 'prometheus'];
-
-/** The content of the visible webview panel. */
-function webview(wb: Workbench): FrameLocator {
-  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
-
-async function closeEditors(wb: Workbench): Promise<void> {
-  await wb.runCommand('View: Close All Editors');
-  await wb.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(() => {});
-}
-
-/** In an open single-select quick pick: choose the row with this label. */
-async function pickOne(wb: Workbench, label: string): Promise<void> {
-  const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await row.click();
-}
 
 async function testConnectivity(wb: Workbench, stepName: string): Promise<FrameLocator> {
   await closeEditors(wb);
